@@ -1,0 +1,109 @@
+import type { IncomingMessage } from 'node:http';
+import getRawBody from 'raw-body';
+import { isPlainObject, type JsonObject } from './documents';
+import { ApiError, REQUIRED_MESSAGE, validationFailure } from './errors';
+
+/** How a request's Content-Type is treated (core.md §6.1). */
+export type BodyKind = 'json' | 'none' | 'form' | 'multipart' | 'binary' | 'other';
+
+/** The media type alone, lower-cased, without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function classifyContentType(contentType: string | undefined): BodyKind {
+  const type = mediaType(contentType);
+  if (type === '') return 'none';
+  if (type === 'application/json' || type === 'application/x-json' || type.endsWith('+json'))
+    return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type === 'multipart/form-data' || type === 'multipart/mixed') return 'multipart';
+  if (type === 'application/octet-stream' || type.startsWith('image/')) return 'binary';
+  return 'other';
+}
+
+/** A body over the limit: 413 with kazoo's `file.maxSize` data. */
+export function payloadTooLarge(limit: number): ApiError {
+  return new ApiError('validation error', {
+    status: 413,
+    data: {
+      file: {
+        maxSize: {
+          message: `Payload or Files must not be more than ${limit} bytes`,
+          target: limit,
+        },
+      },
+    },
+  });
+}
+
+/** Reads the whole body as UTF-8 text, enforcing the size limit on Content-Length and while reading. */
+export async function readText(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  try {
+    const buffer = await getRawBody(req, { limit });
+    return buffer.toString('utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw payloadTooLarge(limit);
+    throw err;
+  }
+}
+
+function invalidJson(message: string): ApiError {
+  return validationFailure('json', 'invalid', { message, target: 'body' });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw invalidJson(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** `curl -d name=x&data={…}`: each field a request value in `data`; a `data` field holding JSON is decoded. */
+function parseForm(text: string): JsonObject {
+  const data: JsonObject = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key === 'data') {
+      const decoded = parseJson(value);
+      if (isPlainObject(decoded)) Object.assign(data, decoded);
+      else data.data = decoded;
+    } else {
+      data[key] = value;
+    }
+  }
+  return { data };
+}
+
+/** Turns body text into the request envelope (`{data: …, …}`), per core.md §6. */
+export function parseEnvelope(text: string, kind: BodyKind): JsonObject {
+  if (text.trim() === '') return { data: {} };
+  let body: unknown;
+  if (kind === 'form') {
+    // curl -d sends JSON labelled as a form: JSON wins when it parses.
+    const trimmed = text.trim();
+    body =
+      trimmed.startsWith('{') || trimmed.startsWith('[') ? parseJson(trimmed) : parseForm(text);
+  } else {
+    body = parseJson(text);
+  }
+  return checkEnvelope(body);
+}
+
+/** A request envelope must be an object whose `data` is an object or an array. */
+export function checkEnvelope(body: unknown): JsonObject {
+  if (!isPlainObject(body) || body.data === undefined) {
+    throw validationFailure('data', 'required', { message: REQUIRED_MESSAGE, value: 'data' });
+  }
+  const data = body.data;
+  if (data === null || typeof data !== 'object') {
+    throw validationFailure('data', 'type', {
+      message: 'Value did not match type(s): object, array',
+      value: data,
+      target: ['object', 'array'],
+    });
+  }
+  return body;
+}

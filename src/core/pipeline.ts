@@ -1,0 +1,376 @@
+import { createHash } from 'node:crypto';
+import type { Next } from 'koa';
+import type { AccountDoc, Couch, StoredDoc } from '../couch/client';
+import { accountDb, encodedAccountDb } from '../couch/account-db';
+import { isLiveAccount, type AccountDirectory } from '../couch/account-directory';
+import { hardDeleteDoc, saveDoc, softDeleteDoc } from '../couch/docs';
+import { classifyContentType, mediaType, parseEnvelope, payloadTooLarge, readText } from './body';
+import { publicView, isPlainObject, type JsonObject, type SaveStamp } from './documents';
+import { successEnvelope } from './envelope';
+import { ApiError } from './errors';
+import { envelopeContext, sendJson, setCorsHeaders, type CrossbarContext } from './middleware';
+import { Registry, withHead, type Route } from './registry';
+import type { TokenService } from './tokens';
+import type {
+  CrossbarModule,
+  CrossbarRequest,
+  HttpMethod,
+  Identity,
+  Outcome,
+  Reply,
+} from './types';
+
+const CROSSBAR_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS']);
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
+/** Tokens that mean "no token" (monster-ui sends `X-Auth-Token: undefined`). */
+const NO_TOKEN = new Set(['', 'undefined', 'null']);
+/** crossbar's default `Expires` on GET responses: never cache. */
+const EXPIRES = 'Fri, 01 Jan 1999 00:00:00 GMT';
+
+export interface PipelineDeps {
+  registry: Registry;
+  couch: Couch;
+  accounts: AccountDirectory;
+  tokens: TokenService;
+  maxBodyBytes: number;
+}
+
+/** The request values of core.md §6.4: data → query → envelope. */
+function requestValues(envelope: JsonObject, query: Record<string, string>) {
+  const data = isPlainObject(envelope.data) ? envelope.data : {};
+  return (key: string): unknown => {
+    if (data[key] !== undefined) return data[key];
+    if (query[key] !== undefined) return query[key];
+    return envelope[key];
+  };
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+}
+
+/** Splits `/v2/a/b` into `v2` and `['a','b']`; undefined when not a crossbar path. */
+function tokenize(path: string): { version: string; tokens: string[] } | undefined {
+  const match = /^\/(v1|v2)(?:\/(.*))?$/.exec(path);
+  if (!match) return undefined;
+  const version = match[1]!;
+  const segments = match[2] === undefined ? [] : match[2].split('/');
+  try {
+    return { version, tokens: segments.map((segment) => decodeURIComponent(segment)) };
+  } catch {
+    // A malformed %-escape: no module can serve it.
+    return { version, tokens: [] };
+  }
+}
+
+/** The token of core.md §8: header, then request value, then `Authorization: Bearer`. */
+function findToken(ctx: CrossbarContext, value: (key: string) => unknown): string | undefined {
+  const header = ctx.get('X-Auth-Token').trim();
+  if (!NO_TOKEN.has(header)) return header;
+  const requestValue = value('auth_token');
+  if (typeof requestValue === 'string' && !NO_TOKEN.has(requestValue.trim()))
+    return requestValue.trim();
+  const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
+  if (bearer && !NO_TOKEN.has(bearer[1]!)) return bearer[1];
+  return undefined;
+}
+
+function accountPathError(token: string): ApiError {
+  const message = token === '' ? 'missing account_id' : `invalid account_id '${token}'`;
+  return new ApiError('bad identifier', { data: { message } });
+}
+
+/** Authorized: the token's own account, a descendant of it, or any account for the master. */
+function mayAccess(identity: Identity, account: AccountDoc): boolean {
+  return (
+    identity.isSuperduper ||
+    identity.accountId === account._id ||
+    (account.pvt_tree ?? []).includes(identity.accountId)
+  );
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  return header
+    .split(',')
+    .map((tag) =>
+      tag
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1'),
+    )
+    .some((tag) => tag === '*' || tag === etag);
+}
+
+/** Accept: JSON (or anything) must be acceptable; crossbar produces nothing else here. */
+function acceptsJson(accept: string): boolean {
+  if (accept.trim() === '') return true;
+  return accept.split(',').some((range) => {
+    const type = mediaType(range);
+    return (
+      type === '*/*' ||
+      type === 'application/*' ||
+      type === 'application/json' ||
+      type === 'application/x-json' ||
+      type === ''
+    );
+  });
+}
+
+/**
+ * The crossbar request pipeline (core.md §1): every check in crossbar's order, then the module's
+ * validate, the conditional headers, and execute. Modules never see Koa.
+ */
+export function crossbarPipeline(deps: PipelineDeps) {
+  return async function pipeline(ctx: CrossbarContext, _next: Next): Promise<void> {
+    const realMethod = ctx.method.toUpperCase();
+    if (!CROSSBAR_METHODS.has(realMethod)) throw new ApiError('not_implemented');
+
+    const path = ctx.path.replace(/\/+$/, '') || '/';
+    const tokenized = tokenize(path);
+    const route: Route = tokenized
+      ? deps.registry.resolve(tokenized.version, tokenized.tokens)
+      : { kind: 'not_found' };
+    const module = route.kind === 'module' ? route.module : undefined;
+    const allowed = module && route.kind === 'module' ? module.allowedMethods(route.tokens) : [];
+    if (module) ctx.state.allowedMethods = withHead(allowed);
+
+    // 2. CORS preflight: no auth, no body.
+    if (realMethod === 'OPTIONS' && ctx.state.isCors) {
+      if (route.kind !== 'module' || allowed.length === 0) throw new ApiError('not_found');
+      ctx.status = 200;
+      ctx.body = '';
+      setCorsHeaders(ctx);
+      return;
+    }
+
+    // 3. Body and envelope.
+    const kind = classifyContentType(ctx.get('Content-Type'));
+    const declared = Number(ctx.get('Content-Length'));
+    if (Number.isFinite(declared) && declared > deps.maxBodyBytes)
+      throw payloadTooLarge(deps.maxBodyBytes);
+    const isTextBody = kind === 'json' || kind === 'none' || kind === 'form';
+    const envelope = isTextBody
+      ? parseEnvelope(await readText(ctx.req, deps.maxBodyBytes), kind)
+      : { data: {} };
+    if (WRITE_METHODS.has(realMethod) && kind === 'none') {
+      ctx.set('X-RFC2616', "Section 14.17 (Try it, you'll like it)");
+    }
+    const query = ctx.query as Record<string, string | string[]>;
+    const flatQuery: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query)) {
+      flatQuery[key] = Array.isArray(value) ? (value.at(-1) ?? '') : value;
+    }
+    const value = requestValues(envelope, flatQuery);
+    if (isTrue(value('pretty_print'))) ctx.state.prettyPrint = true;
+
+    // 4. A token that was sent must be good (the auth routes ignore tokens altogether).
+    const isPublic = module?.auth === 'none';
+    const token = isPublic ? undefined : findToken(ctx, value);
+    let identity: Identity | undefined;
+    if (token !== undefined) {
+      ctx.state.authToken = token;
+      identity = await deps.tokens.resolve(token);
+      ctx.state.log = ctx.state.log.child({ auth_account_id: identity.accountId });
+    }
+
+    // 5. Route.
+    if (route.kind === 'not_found' || (route.kind === 'module' && allowed.length === 0)) {
+      throw new ApiError('not_found');
+    }
+
+    // 6. Method, after tunnelling (DECISION 13: only over POST).
+    const verb =
+      typeof value('verb') === 'string' ? String(value('verb')).toUpperCase() : undefined;
+    const tunnelled =
+      verb !== undefined && (realMethod === 'POST' || verb === realMethod) ? verb : realMethod;
+    const method = (tunnelled === 'HEAD' ? 'GET' : tunnelled) as HttpMethod;
+    if (route.kind === 'module' && !(allowed as readonly string[]).includes(method)) {
+      throw new ApiError('invalid_method');
+    }
+
+    // 7. The account in the URL.
+    let account: AccountDoc | undefined;
+    if (route.kind === 'module' && route.accountToken !== undefined) {
+      const accountToken = route.accountToken;
+      if (accountToken.length !== 32) throw accountPathError(accountToken);
+      const found = await deps.accounts.get(accountToken);
+      if (!isLiveAccount(found)) throw new ApiError('bad_identifier', { cause: accountToken });
+      account = found;
+      ctx.state.log = ctx.state.log.child({ account_id: account._id });
+    }
+
+    // 8. Authentication.
+    if (!isPublic && !identity) throw new ApiError('invalid_credentials');
+
+    // 9. Authorization.
+    if (identity && account && !mayAccess(identity, account)) throw new ApiError('forbidden');
+
+    // 10. Unknown noun, answered only to the authenticated.
+    if (route.kind !== 'module') throw new ApiError('not_found');
+
+    // 11. Request Content-Type.
+    if (WRITE_METHODS.has(realMethod) && !isTextBody && kind !== 'multipart') {
+      const type = mediaType(ctx.get('Content-Type'));
+      if (!(kind === 'binary' && route.module.acceptsContent?.(route.tokens, type))) {
+        throw new ApiError('unsupported_media_type', { cause: ctx.get('Content-Type') });
+      }
+    }
+
+    // 12. Accept.
+    if (!acceptsJson(ctx.get('Accept')))
+      throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
+
+    const data = withoutTransportKeys(envelope.data);
+    const req: CrossbarRequest = {
+      method,
+      tokens: route.tokens,
+      path,
+      ...(account ? { account, db: accountDb(deps.couch, account._id) } : {}),
+      ...(identity ? { identity } : {}),
+      data,
+      value,
+      flag: (key, fallback = false) => {
+        const raw = value(key);
+        return raw === undefined ? fallback : isTrue(raw);
+      },
+      query: flatQuery,
+      requestId: ctx.state.requestId,
+      couch: deps.couch,
+      log: ctx.state.log.child({ module: route.module.noun }),
+    };
+
+    const reply = await run(ctx, route.module, req);
+    renderReply(ctx, req, reply, realMethod === 'HEAD' || method === 'GET');
+  };
+}
+
+/** DECISION 16: `verb` and `auth_token` are transport, never stored from `data`. */
+function withoutTransportKeys(data: unknown): unknown {
+  if (!isPlainObject(data) || (!('verb' in data) && !('auth_token' in data))) return data;
+  const { verb: _verb, auth_token: _token, ...rest } = data;
+  return rest;
+}
+
+/** Steps 13–15; a write that loses a race (409) is validated and executed once more. */
+async function run(
+  ctx: CrossbarContext,
+  module: CrossbarModule,
+  req: CrossbarRequest,
+): Promise<Reply> {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await module.validate(req);
+    if (outcome.kind === 'reply') return outcome.reply;
+    checkIfMatch(ctx, outcome);
+    try {
+      return await (module.execute
+        ? module.execute(req, outcome)
+        : executeDocumentWrite(req, outcome));
+    } catch (err) {
+      const isRetryable = outcome.kind === 'update' && attempt === 1;
+      if (!(isRetryable && err instanceof ApiError && err.code === 'datastore_conflict')) throw err;
+      req.log.info({ doc_id: outcome.current._id }, 'conflict on save, retrying once');
+    }
+  }
+}
+
+/** `If-Match` on a write of an existing document: the lost-update guard (core.md §11). */
+function checkIfMatch(ctx: CrossbarContext, outcome: Exclude<Outcome, { kind: 'reply' }>): void {
+  const ifMatch = ctx.get('If-Match');
+  if (!ifMatch || outcome.kind === 'create') return;
+  const current = outcome.current._rev ?? '';
+  if (!etagMatches(ifMatch, current)) throw new ApiError('precondition_failed', { cause: current });
+}
+
+/** What every save stamps: module type, account, request, and who did it. */
+export function saveStamp(req: CrossbarRequest, type: string): SaveStamp {
+  const stamp: SaveStamp = { type, requestId: req.requestId };
+  if (req.account) {
+    stamp.accountId = req.account._id;
+    stamp.accountDb = encodedAccountDb(req.account._id);
+  }
+  if (req.identity) {
+    stamp.authAccountId = req.identity.accountId;
+    if (req.identity.ownerId !== undefined) stamp.authUserId = req.identity.ownerId;
+  }
+  return stamp;
+}
+
+function requireDb(req: CrossbarRequest) {
+  if (!req.db) throw new Error('a document write outside an account');
+  return req.db;
+}
+
+/** The generic writes of core.md §14.4: create, replace/merge, soft or hard delete. */
+export async function executeDocumentWrite(
+  req: CrossbarRequest,
+  outcome: Exclude<Outcome, { kind: 'reply' }>,
+): Promise<Reply> {
+  const db = requireDb(req);
+  const stamp = saveStamp(req, outcome.type);
+  switch (outcome.kind) {
+    case 'create': {
+      const saved = await saveDoc(db, outcome.doc, stamp);
+      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'created doc');
+      return { status: 201, data: publicView(saved), revision: saved._rev!, createdId: saved._id };
+    }
+    case 'update': {
+      const saved = await saveDoc(db, outcome.doc, stamp);
+      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'saved doc');
+      return { data: publicView(saved), revision: saved._rev! };
+    }
+    case 'delete':
+      return deleteDocument(req, outcome.current, stamp);
+  }
+}
+
+async function deleteDocument(
+  req: CrossbarRequest,
+  current: StoredDoc,
+  stamp: SaveStamp,
+): Promise<Reply> {
+  const db = requireDb(req);
+  const deleted = { _read_only: { deleted: true } };
+  if (req.flag('should_soft_delete', true)) {
+    const saved = await softDeleteDoc(db, current, stamp);
+    req.log.info({ doc_id: saved._id, rev: saved._rev }, 'soft-deleted doc');
+    return { data: { ...publicView(saved), ...deleted }, revision: saved._rev! };
+  }
+  const rev = await hardDeleteDoc(db, current);
+  req.log.info({ doc_id: current._id, rev }, 'deleted doc');
+  return { data: { ...publicView(current), ...deleted }, revision: rev };
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/** The success envelope, `Location`, `ETag`/304, `Expires`. */
+function renderReply(
+  ctx: CrossbarContext,
+  req: CrossbarRequest,
+  reply: Reply,
+  isRead: boolean,
+): void {
+  let revision = reply.revision;
+  if (isRead && revision === undefined && Array.isArray(reply.data))
+    revision = md5(JSON.stringify(reply.data));
+  if (isRead && revision !== undefined) {
+    ctx.set('ETag', `"${revision}"`);
+    const ifNoneMatch = ctx.get('If-None-Match');
+    if (ifNoneMatch && etagMatches(ifNoneMatch, revision)) {
+      ctx.status = 304;
+      ctx.body = null;
+      return;
+    }
+  }
+  if (isRead) ctx.set('Expires', EXPIRES);
+  if (reply.authToken !== undefined) ctx.state.authToken = reply.authToken;
+  if (reply.location !== undefined) ctx.set('Location', reply.location);
+  else if (reply.createdId !== undefined) ctx.set('Location', `${req.path}/${reply.createdId}`);
+  const body = successEnvelope(envelopeContext(ctx), {
+    data: reply.data,
+    ...(revision !== undefined ? { revision } : {}),
+    ...(reply.page ? { page: reply.page } : {}),
+  });
+  sendJson(ctx, reply.status ?? 200, body);
+}

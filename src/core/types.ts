@@ -1,0 +1,92 @@
+import type { Logger } from '../logger';
+import type { AccountDoc, Couch, Db, StoredDoc } from '../couch/client';
+import type { PageInfo } from './envelope';
+
+/** Verbs a crossbar module can allow. HEAD is served by GET's handler. */
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+/** Who a valid token says the caller is. */
+export interface Identity {
+  accountId: string;
+  ownerId?: string;
+  method: 'cb_user_auth' | 'cb_api_auth';
+  jti: string;
+  iat: number;
+  exp: number;
+  token: string;
+  /** The token's account is the master (`pvt_superduper_admin`). */
+  isSuperduper: boolean;
+}
+
+/** What a module sees of a request: plain values, never Koa's ctx. */
+export interface CrossbarRequest {
+  /** The verb after tunnelling; HEAD arrives as GET. */
+  method: HttpMethod;
+  /** Path tokens after the module's noun: `things/{id}/stuff` → `[id, 'stuff']`. */
+  tokens: string[];
+  /** The request path as received, trailing slashes removed (for `Location`). */
+  path: string;
+  /** The account in the URL (`/v2/accounts/{A}/…`), once known to exist. */
+  account?: AccountDoc;
+  /** The account's database, for account-scoped modules. */
+  db?: Db;
+  identity?: Identity;
+  /** The envelope's `data`, minus `verb` and `auth_token`. */
+  data: unknown;
+  /** A request value: `data.K` → query `K` → envelope `K` (`cb_context:req_value`). */
+  value: (key: string) => unknown;
+  /** Boolean request value: only `true`/"true" is true. */
+  flag: (key: string, fallback?: boolean) => boolean;
+  query: Readonly<Record<string, string>>;
+  requestId: string;
+  couch: Couch;
+  log: Logger;
+}
+
+/** What a module answers; the pipeline turns it into crossbar's envelope. */
+export interface Reply {
+  data: unknown;
+  status?: 200 | 201;
+  /** `_rev` of a document, or omitted to use md5 of `data` for listings on GET. */
+  revision?: string;
+  /** Set on create: the pipeline builds `Location` from the path and this id. */
+  createdId?: string;
+  /** A `Location` of the module's own making (accounts: DECISION 23). */
+  location?: string;
+  /** Present on paginated listings. */
+  page?: PageInfo;
+  /** A token this request created (user_auth, api_auth): echoed as `auth_token`. */
+  authToken?: string;
+}
+
+/**
+ * The result of validation (`cb_*:validate`): either a finished reply (reads, actions) or the
+ * document write that `execute` performs once conditional headers are checked.
+ */
+export type Outcome =
+  | { kind: 'reply'; reply: Reply }
+  | { kind: 'create'; doc: StoredDoc; type: string }
+  | { kind: 'update'; current: StoredDoc; doc: StoredDoc; type: string }
+  | { kind: 'delete'; current: StoredDoc; type: string };
+
+/**
+ * A crossbar module: the URL noun it answers, which verbs each path allows, and how it validates
+ * and executes. The pipeline owns everything else (auth, envelopes, errors, conditionals).
+ */
+export interface CrossbarModule {
+  /** Plural, lower case: the URL word, folder, design document. */
+  noun: string;
+  /** `account`: `/v2/accounts/{A}/<noun>…`; `root`: `/v2/<noun>…`. */
+  scope: 'account' | 'root';
+  /** Required, no default: a module that forgets is not mounted (fail closed). */
+  auth: 'token' | 'none';
+  /** Also answered under `/v1/` (only the auth routes, spec DECISION 19). */
+  v1?: boolean;
+  /** The single source for 404 (no verbs), 405 (+ `Allow`) and CORS preflight. */
+  allowedMethods(tokens: readonly string[]): readonly HttpMethod[];
+  /** Request content types a write accepts beyond JSON (e.g. images for a photo). */
+  acceptsContent?(tokens: readonly string[], contentType: string): boolean;
+  validate(req: CrossbarRequest): Promise<Outcome>;
+  /** Overrides the generic document write for an outcome. */
+  execute?(req: CrossbarRequest, outcome: Exclude<Outcome, { kind: 'reply' }>): Promise<Reply>;
+}

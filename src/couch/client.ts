@@ -1,0 +1,62 @@
+import nano from 'nano';
+
+/** A CouchDB document as stored: KAZOO's shape, public keys beside `_*` and `pvt_*` ones. */
+export interface StoredDoc {
+  _id: string;
+  _rev?: string;
+  [key: string]: unknown;
+}
+
+/** An account document (spec accounts-auth.md §2). */
+export interface AccountDoc extends StoredDoc {
+  name?: string;
+  realm?: string;
+  language?: string;
+  pvt_tree?: string[];
+  pvt_enabled?: boolean;
+  pvt_deleted?: boolean;
+  pvt_superduper_admin?: boolean;
+  pvt_reseller?: boolean;
+  pvt_reseller_id?: string;
+  pvt_api_key?: string;
+}
+
+export type Db = nano.DocumentScope<StoredDoc>;
+
+/** System databases, named as KAZOO names them. */
+export const SYSTEM_DBS = {
+  accounts: 'accounts',
+  systemConfig: 'system_config',
+  systemAuth: 'system_auth',
+  tokenAuth: 'token_auth',
+} as const;
+
+/** The CouchDB server: the only holder of a nano instance. */
+export class Couch {
+  readonly server: nano.ServerScope;
+
+  constructor(readonly url: string) {
+    this.server = nano({ url });
+  }
+
+  /** A database by its unencoded name (`account/ab/cd/…`); nano URL-encodes it. */
+  use(name: string): Db {
+    return this.server.use<StoredDoc>(name);
+  }
+
+  get accounts(): Db {
+    return this.use(SYSTEM_DBS.accounts);
+  }
+
+  get systemConfig(): Db {
+    return this.use(SYSTEM_DBS.systemConfig);
+  }
+
+  get systemAuth(): Db {
+    return this.use(SYSTEM_DBS.systemAuth);
+  }
+
+  get tokenAuth(): Db {
+    return this.use(SYSTEM_DBS.tokenAuth);
+  }
+}

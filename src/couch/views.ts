@@ -1,0 +1,134 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ApiError } from '../core/errors';
+import type { Filter } from '../core/filters';
+import { encodeStartKey, type PageRequest } from '../core/pagination';
+import type { PageInfo } from '../core/envelope';
+import type { Logger } from '../logger';
+import type { Db, StoredDoc } from './client';
+import { isCouchStatus, toApiError } from './docs';
+import { ensureDesignDocs, type DbClass } from './design-docs';
+
+export interface ViewRow {
+  id: string;
+  key: unknown;
+  value: unknown;
+  doc?: StoredDoc | null;
+}
+
+export interface ViewParams {
+  startkey?: unknown;
+  endkey?: unknown;
+  limit?: number;
+  skip?: number;
+  include_docs?: boolean;
+  key?: unknown;
+  reduce?: boolean;
+}
+
+/**
+ * Queries a view. A missing design document or view is installed from `couch-views/` and the
+ * query retried once (core.md §15); still missing → 503.
+ */
+export async function queryView(
+  db: Db,
+  dbClass: DbClass,
+  design: string,
+  view: string,
+  params: ViewParams,
+  log?: Logger,
+): Promise<ViewRow[]> {
+  const run = async (): Promise<ViewRow[]> => {
+    const result = await db.view(design, view, { reduce: false, ...params } as never);
+    return result.rows;
+  };
+  try {
+    return await run();
+  } catch (err) {
+    if (!isCouchStatus(err, 404) || !(await databaseExists(db))) throw toApiError(err);
+    await ensureDesignDocs(db, dbClass, log);
+    try {
+      return await run();
+    } catch (retryErr) {
+      if (isCouchStatus(retryErr, 404)) throw new ApiError('datastore missing view', { data: {} });
+      throw toApiError(retryErr);
+    }
+  }
+}
+
+async function databaseExists(db: Db): Promise<boolean> {
+  try {
+    await db.info();
+    return true;
+  } catch (err) {
+    if (isCouchStatus(err, 404)) throw new ApiError('datastore_missing');
+    throw toApiError(err);
+  }
+}
+
+/** A paginated view read: KAZOO's view, a range within it, and how a row becomes an item. */
+export interface Listing {
+  dbClass: DbClass;
+  design: string;
+  view: string;
+  startkey?: unknown;
+  endkey?: unknown;
+  toItem(row: ViewRow): unknown;
+}
+
+export interface ListingResult {
+  items: unknown[];
+  /** Absent when `paginate=false`. */
+  page?: PageInfo;
+}
+
+const CHUNK = 1000;
+
+/**
+ * Reads one page of a view whose keys are unique (core.md §9): `limit = page_size + 1`, the
+ * extra row becoming `next_start_key`. With filters, rows carry their docs and reading goes on
+ * until the page is full or the rows run out. `paginate=false` reads in chunks.
+ */
+export async function queryListing(
+  db: Db,
+  listing: Listing,
+  page: PageRequest,
+  filters: Filter[],
+  log?: Logger,
+): Promise<ListingResult> {
+  const wanted = page.pageSize === undefined ? Infinity : page.pageSize + 1;
+  const hasFilters = filters.length > 0;
+  const kept: ViewRow[] = [];
+  let startkey = page.start ? page.start.key : listing.startkey;
+  let skipEqualKey = false;
+  let skipBefore = page.start?.docId;
+
+  while (kept.length < wanted) {
+    const limit = hasFilters || page.pageSize === undefined ? CHUNK : wanted - kept.length;
+    const params: ViewParams = { limit: limit + (skipEqualKey ? 1 : 0), include_docs: hasFilters };
+    if (startkey !== undefined) params.startkey = startkey;
+    if (listing.endkey !== undefined) params.endkey = listing.endkey;
+    const rows = await queryView(db, listing.dbClass, listing.design, listing.view, params, log);
+    for (const row of rows) {
+      if (skipEqualKey && isDeepStrictEqual(row.key, startkey)) continue;
+      if (skipBefore !== undefined && isDeepStrictEqual(row.key, startkey) && row.id < skipBefore)
+        continue;
+      if (hasFilters && !(row.doc && filters.every((keep) => keep(row.doc as StoredDoc)))) continue;
+      kept.push(row);
+      if (kept.length >= wanted) break;
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < params.limit!) break;
+    // Keys are unique, so the next chunk starts just after the last key read.
+    startkey = last.key;
+    skipEqualKey = true;
+    skipBefore = undefined;
+  }
+
+  if (page.pageSize === undefined) return { items: kept.map((row) => listing.toItem(row)) };
+  const next = kept.length > page.pageSize ? kept[page.pageSize] : undefined;
+  const items = kept.slice(0, page.pageSize).map((row) => listing.toItem(row));
+  const info: PageInfo = {};
+  if (page.rawStartKey !== undefined) info.startKey = page.rawStartKey;
+  if (next) info.nextStartKey = encodeStartKey({ key: next.key, docId: next.id });
+  return { items, page: info };
+}

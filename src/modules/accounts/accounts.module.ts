@@ -1,0 +1,286 @@
+// PUT    /v2/accounts                       → create a child of the token's account
+// PUT    /v2/accounts/{A}                   → create a child of {A}
+// GET|POST|PATCH|DELETE /v2/accounts/{A}    → fetch, replace, merge, delete (not the master)
+// GET    /v2/accounts/{A}/api_key           → {api_key}
+// GET    /v2/accounts/{A}/children          → direct children, by name, paginated
+// GET    /v2/accounts/{A}/descendants       → every account below, by name, paginated
+// GET    /v2/accounts/{A}/parents           → the ancestors, root first
+import type { AccountDoc, StoredDoc } from '../../couch/client';
+import type { AccountDirectory } from '../../couch/account-directory';
+import { loadDoc } from '../../couch/docs';
+import { queryListing } from '../../couch/views';
+import { idForCreate } from '../../core/crud';
+import { deepMerge, isPlainObject, publicView, type JsonObject } from '../../core/documents';
+import { ApiError, validationFailure } from '../../core/errors';
+import { parseFilters } from '../../core/filters';
+import { parsePageRequest } from '../../core/pagination';
+import { saveStamp } from '../../core/pipeline';
+import { parsePublicData } from '../../core/schema';
+import type { CrossbarModule, CrossbarRequest, HttpMethod, Outcome, Reply } from '../../core/types';
+import { ACCOUNT_ID_PATTERN } from '../../couch/account-db';
+import { AccountSchema, COMPUTED_KEYS } from './accounts.schema';
+import {
+  checkUnique,
+  createAccount,
+  deleteAccount,
+  generateRealm,
+  hasChildren,
+  saveAccount,
+} from './account-store';
+
+export interface AccountsDeps {
+  accounts: AccountDirectory;
+  masterAccountId: string;
+  config: { realmSuffix: string };
+}
+
+const LISTINGS: Record<string, string> = {
+  children: 'listing_by_children',
+  descendants: 'listing_by_descendants',
+};
+
+/** Account response data: public fields plus what `cb_accounts:leak_pvt_fields` computes. */
+export function accountData(
+  doc: AccountDoc,
+  req: CrossbarRequest,
+  masterAccountId: string,
+): JsonObject {
+  const resellerId = doc.pvt_reseller_id ?? masterAccountId;
+  const billingMode =
+    resellerId === req.identity?.accountId
+      ? 'limits_only'
+      : resellerId === masterAccountId
+        ? 'normal'
+        : 'manual';
+  const data: JsonObject = {
+    ...publicView(doc),
+    enabled: doc.pvt_enabled !== false,
+    created: doc.pvt_created,
+    superduper_admin: doc.pvt_superduper_admin === true,
+    wnm_allow_additions: doc.pvt_wnm_allow_additions === true,
+    is_reseller: doc.pvt_reseller === true,
+    reseller_id: resellerId,
+    billing_mode: billingMode,
+  };
+  if (req.flag('include_api_key')) data.api_key = doc.pvt_api_key;
+  return data;
+}
+
+/** Incoming data without the computed keys; `enabled` returned apart (it becomes `pvt_enabled`). */
+function incoming(data: unknown): { fields: JsonObject; enabled: unknown } {
+  if (!isPlainObject(data)) return { fields: {}, enabled: undefined };
+  const fields = { ...data };
+  for (const key of COMPUTED_KEYS) delete fields[key];
+  return { fields, enabled: data.enabled };
+}
+
+/**
+ * Only an ancestor (or the master) may enable or disable an account, never the account itself
+ * (`cb_accounts:maybe_import_enabled`). `target` is undefined on create: the creator is an ancestor.
+ */
+function mayToggle(req: CrossbarRequest, target: AccountDoc | undefined): boolean {
+  const identity = req.identity;
+  if (!identity) return false;
+  if (target === undefined) return true;
+  if (identity.accountId === target._id) return false;
+  return identity.isSuperduper || (target.pvt_tree ?? []).includes(identity.accountId);
+}
+
+export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
+  const { masterAccountId } = deps;
+
+  function allowedMethods(tokens: readonly string[]): readonly HttpMethod[] {
+    if (tokens.length === 0) return ['PUT'];
+    if (tokens.length === 1) {
+      return tokens[0] === masterAccountId
+        ? ['GET', 'PUT', 'POST', 'PATCH']
+        : ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'];
+    }
+    if (
+      tokens.length === 2 &&
+      ['api_key', 'children', 'descendants', 'parents'].includes(tokens[1]!)
+    )
+      return ['GET'];
+    return [];
+  }
+
+  async function parentFor(req: CrossbarRequest): Promise<AccountDoc> {
+    if (req.account) return req.account;
+    const own = req.identity ? await deps.accounts.get(req.identity.accountId) : undefined;
+    if (!own) throw new ApiError('invalid_credentials');
+    return own;
+  }
+
+  async function validateCreate(req: CrossbarRequest): Promise<Outcome> {
+    const { fields, enabled } = incoming(req.data);
+    if (fields.realm === '') delete fields.realm;
+    const parsed = parsePublicData(AccountSchema, fields);
+    const { enabled: _enabled, ...data } = parsed;
+    const id = idForCreate(req.data);
+    if (isPlainObject(req.data) && req.data.id !== undefined && !ACCOUNT_ID_PATTERN.test(id)) {
+      const pattern = ACCOUNT_ID_PATTERN.source;
+      throw validationFailure('id', 'pattern', {
+        message: `Failed to match pattern '${pattern}'`,
+        target: pattern,
+        value: id,
+      });
+    }
+    data.realm ??= generateRealm(deps.config.realmSuffix);
+    await checkUnique(req.couch, { _id: id, name: data.name, realm: data.realm }, req.log);
+    await parentFor(req);
+    const isEnabled =
+      enabled === undefined || !mayToggle(req, undefined) || parsed.enabled !== false;
+    return { kind: 'create', type: 'account', doc: { ...data, _id: id, pvt_enabled: isEnabled } };
+  }
+
+  async function validateUpdate(req: CrossbarRequest, id: string): Promise<Outcome> {
+    const isPatch = req.method === 'PATCH';
+    const { fields, enabled } = incoming(req.data);
+    const parsedFirst = isPatch ? undefined : parsePublicData(AccountSchema, fields);
+    const current = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
+    let parsed: JsonObject;
+    if (parsedFirst) {
+      parsed = parsedFirst;
+    } else {
+      const { id: _id, _read_only: _ro, ...stored } = publicView(current);
+      parsed = parsePublicData(AccountSchema, deepMerge(stored, fields));
+    }
+    const { enabled: _enabled, ...data } = parsed;
+    // A replace without a realm keeps the one logins use.
+    data.realm ??= current.realm;
+    if (
+      data.name !== current.name ||
+      String(data.realm).toLowerCase() !== String(current.realm).toLowerCase()
+    ) {
+      await checkUnique(req.couch, { _id: id, name: data.name, realm: data.realm }, req.log);
+    }
+    const privateKeys = Object.fromEntries(
+      Object.entries(current).filter(([key]) => key.startsWith('_') || key.startsWith('pvt_')),
+    );
+    const doc: StoredDoc = { ...privateKeys, ...data, _id: id };
+    if (enabled !== undefined && mayToggle(req, current))
+      doc.pvt_enabled = parsed.enabled !== false;
+    return { kind: 'update', type: 'account', current, doc };
+  }
+
+  async function validateListing(
+    req: CrossbarRequest,
+    id: string,
+    which: string,
+  ): Promise<Outcome> {
+    const result = await queryListing(
+      req.couch.accounts,
+      {
+        dbClass: 'accounts',
+        design: 'accounts',
+        view: LISTINGS[which]!,
+        startkey: [id],
+        endkey: [id, {}],
+        toItem: (row) => row.value,
+      },
+      parsePageRequest(req.value),
+      parseFilters(req.query),
+      req.log,
+    );
+    return {
+      kind: 'reply',
+      reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },
+    };
+  }
+
+  async function validateParents(account: AccountDoc): Promise<Outcome> {
+    const tree = account.pvt_tree ?? [];
+    const parents = await Promise.all(tree.map((id) => deps.accounts.get(id)));
+    const data = tree.map((id, i) => ({ id, name: parents[i]?.name }));
+    return { kind: 'reply', reply: { data } };
+  }
+
+  async function validate(req: CrossbarRequest): Promise<Outcome> {
+    const [id, sub] = req.tokens;
+    if (req.method === 'PUT') return validateCreate(req);
+    if (id === undefined || !req.account) throw new ApiError('not_found');
+    if (sub === 'api_key') {
+      const doc = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
+      return { kind: 'reply', reply: { data: { api_key: doc.pvt_api_key } } };
+    }
+    if (sub === 'parents') return validateParents(req.account);
+    if (sub !== undefined) return validateListing(req, id, sub);
+    switch (req.method) {
+      case 'GET': {
+        const doc = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
+        return {
+          kind: 'reply',
+          reply: { data: accountData(doc, req, masterAccountId), revision: doc._rev! },
+        };
+      }
+      case 'POST':
+      case 'PATCH':
+        return validateUpdate(req, id);
+      case 'DELETE': {
+        const current = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
+        if (await hasChildren(req.couch, id, req.log))
+          throw new ApiError('account_has_descendants');
+        return { kind: 'delete', type: 'account', current };
+      }
+    }
+  }
+
+  async function execute(
+    req: CrossbarRequest,
+    outcome: Exclude<Outcome, { kind: 'reply' }>,
+  ): Promise<Reply> {
+    const { type: _type, ...stamp } = saveStamp(req, 'account');
+    switch (outcome.kind) {
+      case 'create': {
+        const { _id: id, pvt_enabled: isEnabled, ...data } = outcome.doc;
+        const parent = await parentFor(req);
+        const created = await createAccount(
+          req.couch,
+          deps.accounts,
+          {
+            id,
+            data,
+            parent,
+            masterAccountId,
+            isEnabled: isEnabled !== false,
+            stamp: { ...(stamp.requestId ? { requestId: stamp.requestId } : {}), ...authOf(stamp) },
+          },
+          req.log,
+        );
+        return {
+          status: 201,
+          data: accountData(created, req, masterAccountId),
+          revision: created._rev!,
+          // DECISION 23: a URL that answers, not 4.3's `{request path}/{id}`.
+          location: `/v2/accounts/${created._id}`,
+        };
+      }
+      case 'update': {
+        const saved = await saveAccount(req.couch, deps.accounts, outcome.doc, stamp);
+        return { data: accountData(saved, req, masterAccountId), revision: saved._rev! };
+      }
+      case 'delete': {
+        const saved = await deleteAccount(
+          req.couch,
+          deps.accounts,
+          outcome.current,
+          stamp,
+          req.log,
+        );
+        return {
+          data: { ...accountData(saved, req, masterAccountId), _read_only: { deleted: true } },
+          revision: saved._rev!,
+        };
+      }
+    }
+  }
+
+  return { noun: 'accounts', scope: 'root', auth: 'token', allowedMethods, validate, execute };
+}
+
+function authOf(stamp: { authAccountId?: string; authUserId?: string }) {
+  return {
+    ...(stamp.authAccountId !== undefined ? { authAccountId: stamp.authAccountId } : {}),
+    ...(stamp.authUserId !== undefined ? { authUserId: stamp.authUserId } : {}),
+  };
+}
