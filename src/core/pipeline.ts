@@ -170,7 +170,8 @@ export function crossbarPipeline(deps: PipelineDeps) {
     if (token !== undefined) {
       ctx.state.authToken = token;
       identity = await deps.tokens.resolve(token);
-      ctx.state.log = ctx.state.log.child({ auth_account_id: identity.accountId });
+      // One child logger per request (made in crossbarFrame); bindings are added to it in place.
+      ctx.state.log.setBindings({ auth_account_id: identity.accountId });
     }
 
     // 5. Route.
@@ -196,7 +197,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
       const found = await deps.accounts.get(accountToken);
       if (!isLiveAccount(found)) throw new ApiError('bad_identifier', { cause: accountToken });
       account = found;
-      ctx.state.log = ctx.state.log.child({ account_id: account._id });
+      ctx.state.log.setBindings({ account_id: account._id });
     }
 
     // 8. Authentication.
@@ -221,6 +222,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
       throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
 
     const data = withoutTransportKeys(envelope.data);
+    ctx.state.log.setBindings({ module: route.module.noun });
     const req: CrossbarRequest = {
       method,
       tokens: route.tokens,
@@ -236,7 +238,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
       query: flatQuery,
       requestId: ctx.state.requestId,
       couch: deps.couch,
-      log: ctx.state.log.child({ module: route.module.noun }),
+      log: ctx.state.log,
     };
 
     const reply = await run(ctx, route.module, req);

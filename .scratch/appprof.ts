@@ -1,0 +1,25 @@
+import { startEmbeddedCouch } from '/work/main/src/embedded-couch/launcher';
+import { startTestApp } from '/work/main/test/helpers/app';
+import autocannon from '/work/main/node_modules/autocannon';
+import { createHash } from 'node:crypto';
+const counts: Record<string, number> = {};
+const of = globalThis.fetch;
+(globalThis as any).fetch = (u: any, o: any) => { const k = (o?.method ?? 'GET') + ' ' + String(u).replace(/\?.*/, '').replace(/[0-9a-f]{20,}/g, 'ID'); counts[k] = (counts[k] ?? 0) + 1; const t0 = performance.now(); return of(u, o).then((r: any) => { (globalThis as any).ft = ((globalThis as any).ft ?? 0) + performance.now() - t0; (globalThis as any).fn = ((globalThis as any).fn ?? 0) + 1; return r; }); };
+(async () => {
+  const couch = await startEmbeddedCouch({});
+  process.env.COUCHDB_URL = couch.url;
+  process.env.TEST_LOG_LEVEL = 'warn';
+  const app = await startTestApp();
+  const login = await app.http.put('/v2/user_auth').send({data:{credentials: createHash('md5').update('admin:test-admin-password').digest('hex'), account_name: 'master'}});
+  const token = login.body.auth_token;
+  const acc = await app.http.put(`/v2/accounts/${app.deps.masterAccountId}`).set('X-Auth-Token', token).send({data:{name:'acme'}});
+  const A = acc.body.data.id;
+  const t = await app.http.put(`/v2/accounts/${A}/things`).set('X-Auth-Token', token).send({data:{name:'thing1'}});
+  const url = `${app.baseUrl}/v2/accounts/${A}/things/${t.body.data.id}`;
+  const cpu0 = process.cpuUsage();
+  const r = await autocannon({ url, connections: 10, duration: 5, headers: {'X-Auth-Token': token} });
+  const cpu = process.cpuUsage(cpu0);
+  console.log('avg fetch ms', (globalThis as any).ft / (globalThis as any).fn);
+  console.log('rps', r.requests.average, 'cpu us/req (app+autocannon)', (cpu.user+cpu.system)/r.requests.total);
+  await app.close(); await couch.stop();
+})();

@@ -1,0 +1,25 @@
+import { startEmbeddedCouch } from '/work/main/src/embedded-couch/launcher';
+import nano from '/work/main/node_modules/nano';
+import http from 'node:http';
+(async () => {
+  const couch = await startEmbeddedCouch({});
+  const n = nano({url: couch.url, headers: {'Accept-Encoding': 'identity'}});
+  await n.db.create('x');
+  const db = n.use<any>('x');
+  await db.insert({ _id: 'a', v: 1 });
+  const N = 2000;
+  let t = Date.now();
+  await Promise.all(Array.from({ length: 10 }, async () => { for (let i = 0; i < N / 10; i++) await db.get('a'); }));
+  console.log('nano get', N / ((Date.now() - t) / 1000), 'req/s');
+  const u = new URL(couch.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+  const auth = 'Basic ' + Buffer.from(`${u.username}:${u.password}`).toString('base64');
+  const get = () => new Promise<void>((res, rej) => { http.get({ host: '127.0.0.1', port: u.port, path: '/x/a', agent, headers: { authorization: auth, accept: 'application/json' } }, (r) => { r.resume(); r.on('end', res); }).on('error', rej); });
+  t = Date.now();
+  await Promise.all(Array.from({ length: 10 }, async () => { for (let i = 0; i < N / 10; i++) await get(); }));
+  console.log('http.get', N / ((Date.now() - t) / 1000), 'req/s');
+  t = Date.now();
+  await Promise.all(Array.from({ length: 10 }, async () => { for (let i = 0; i < N / 10; i++) { const r = await fetch(`http://127.0.0.1:${u.port}/x/a`, { headers: { authorization: auth } }); await r.json(); } }));
+  console.log('fetch', N / ((Date.now() - t) / 1000), 'req/s');
+  await couch.stop();
+})();
