@@ -61,7 +61,8 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 async function json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
   const res = await fetch(url, init);
   const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${res.status} ${JSON.stringify(body)}`);
+  if (!res.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url} → ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
 
@@ -77,7 +78,9 @@ async function measure(name: string, options: autocannon.Options): Promise<Measu
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
-  progress(`${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, non-2xx ${m.non2xx}`);
+  progress(
+    `${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, non-2xx ${m.non2xx}`,
+  );
   return m;
 }
 
@@ -90,20 +93,28 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crossbar-bench-'));
   const couch = process.env.COUCHDB_URL ? undefined : await startEmbeddedCouch({ dataDir });
   const couchUrl = process.env.COUCHDB_URL ?? couch!.url;
-  progress(couch ? `embedded CouchDB-compatible server on port ${couch.port} (leveldb in ${dataDir})` : 'CouchDB from COUCHDB_URL');
+  progress(
+    couch
+      ? `embedded CouchDB-compatible server on port ${couch.port} (leveldb in ${dataDir})`
+      : 'CouchDB from COUCHDB_URL',
+  );
 
   const port = await freePort();
-  const app = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(__dirname, '..', 'src', 'index.ts')], {
-    env: {
-      ...process.env,
-      COUCHDB_URL: couchUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      CROSSBAR_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  const app = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), join(__dirname, '..', 'src', 'index.ts')],
+    {
+      env: {
+        ...process.env,
+        COUCHDB_URL: couchUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        CROSSBAR_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitUntilUp(`${base}/`, app);
@@ -134,18 +145,33 @@ async function main(): Promise<void> {
     const couchBase = new URL(couchUrl);
     const basic = `Basic ${Buffer.from(`${decodeURIComponent(couchBase.username)}:${decodeURIComponent(couchBase.password)}`).toString('base64')}`;
     const directDb = `${couchBase.protocol}//${couchBase.host}/${encodeURIComponent(accountDbName(accountId))}`;
-    const directHeaders = { Authorization: basic, 'Content-Type': 'application/json', Accept: 'application/json' };
+    const directHeaders = {
+      Authorization: basic,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    };
     const body = JSON.stringify({ name: 'bench thing', stuff: ['a'], pvt_type: 'thing' });
 
-    const getApi = await measure('GET a thing', { url: `${base}/v2/accounts/${accountId}/things/${thingId}`, headers });
-    const getDirect = await measure('GET the doc directly', { url: `${directDb}/${thingId}`, headers: directHeaders });
+    const getApi = await measure('GET a thing', {
+      url: `${base}/v2/accounts/${accountId}/things/${thingId}`,
+      headers,
+    });
+    const getDirect = await measure('GET the doc directly', {
+      url: `${directDb}/${thingId}`,
+      headers: directHeaders,
+    });
     const putApi = await measure('PUT a thing', {
       url: `${base}/v2/accounts/${accountId}/things`,
       method: 'PUT',
       headers,
       body: JSON.stringify({ data: { name: 'bench thing', stuff: ['a'] } }),
     });
-    const putDirect = await measure('POST a doc directly', { url: directDb, method: 'POST', headers: directHeaders, body });
+    const putDirect = await measure('POST a doc directly', {
+      url: directDb,
+      method: 'POST',
+      headers: directHeaders,
+      body,
+    });
 
     const all = [getApi, getDirect, putApi, putDirect];
     const failures = all.filter((m) => m.errors > 0 || m.non2xx > 0);
@@ -157,7 +183,7 @@ async function main(): Promise<void> {
         `${DURATION_S} s per scenario; the app as its own process against ${couch ? 'the embedded CouchDB-compatible server (leveldb on disk)' : 'the CouchDB at COUCHDB_URL'}, ` +
         'and the same operation sent straight to that server in the same run.',
       '',
-      'The ratio is API req/s ÷ direct req/s: the share of the store\'s own throughput the API keeps while adding ' +
+      "The ratio is API req/s ÷ direct req/s: the share of the store's own throughput the API keeps while adding " +
         'token checks, authorization, validation, envelopes and logging. Latencies are milliseconds.',
       '',
       '| scenario | API req/s | API p50 / p99 | direct req/s | direct p50 / p99 | ratio |',

@@ -24,6 +24,8 @@ export interface EmbeddedCouchOptions {
   dataDir?: string;
   /** Port on 127.0.0.1; absent or 0 → any free port. */
   port?: number;
+  /** Admin credentials; absent → generated for this start. A restart on the same data reuses them. */
+  credentials?: { user: string; password: string };
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -62,8 +64,8 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
  * start. Rejects if the child exits first or is not ready within 20 s.
  */
 export async function startEmbeddedCouch(opts: EmbeddedCouchOptions = {}): Promise<EmbeddedCouch> {
-  const user = `admin_${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(24).toString('hex');
+  const user = opts.credentials?.user ?? `admin_${randomBytes(4).toString('hex')}`;
+  const password = opts.credentials?.password ?? randomBytes(24).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EMBEDDED_COUCH_USER: user,
