@@ -40,7 +40,12 @@ export class Couch {
     // nano's documented `agentOptions` hook: a pooled undici dispatcher. Measured here it triples
     // nano's throughput over Node 20's default fetch dispatcher, and it bounds connect time so a
     // CouchDB that went away answers 503 quickly instead of hanging requests.
-    const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: 5_000, headersTimeout: 120_000 });
+    const agent = new Agent({
+      connections: 64,
+      keepAliveTimeout: 30_000,
+      connectTimeout: 5_000,
+      headersTimeout: 120_000,
+    });
     this.server = nano({ url, agentOptions: agent as never });
   }
 

@@ -15,14 +15,12 @@ export function uniqueName(prefix: string): string {
 
 /** Logs in as the master admin through `PUT /v2/user_auth`, as monster-ui does. */
 export async function loginAsAdmin(app: TestApp): Promise<string> {
-  const res = await app.http
-    .put('/v2/user_auth')
-    .send({
-      data: {
-        credentials: md5(`${ADMIN_USER}:${ADMIN_PASSWORD}`),
-        account_name: app.deps.config.masterAccount,
-      },
-    });
+  const res = await app.http.put('/v2/user_auth').send({
+    data: {
+      credentials: md5(`${ADMIN_USER}:${ADMIN_PASSWORD}`),
+      account_name: app.deps.config.masterAccount,
+    },
+  });
   if (res.status !== 201) throw new Error(`admin login failed: ${res.status} ${res.text}`);
   return res.body.auth_token as string;
 }
@@ -100,10 +98,7 @@ export async function createThing(
   accountId: string,
   data: Record<string, unknown>,
 ): Promise<{ id: string; rev: string; data: Record<string, unknown> }> {
-  const res = await app.http
-    .put(thingsPath(accountId))
-    .set('X-Auth-Token', token)
-    .send({ data });
+  const res = await app.http.put(thingsPath(accountId)).set('X-Auth-Token', token).send({ data });
   if (res.status !== 201) throw new Error(`thing create failed: ${res.status} ${res.text}`);
   return {
     id: res.body.data.id as string,
@@ -194,7 +189,13 @@ export function rawRequest(app: TestApp, options: RawRequest): Promise<RawRespon
   return new Promise((resolve, reject) => {
     let isAnswered = false;
     const req = httpRequest(
-      { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method, headers },
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method,
+        headers,
+      },
       (res) => {
         isAnswered = true;
         const parts: Buffer[] = [];

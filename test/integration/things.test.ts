@@ -1310,7 +1310,9 @@ describe('DELETE /v2/accounts/:accountId/things/:thingId', () => {
     const deletedAgain = await app.http
       .delete(thingsPath(accountId, id))
       .set('X-Auth-Token', token);
-    const stuff = await app.http.post(thingsPath(accountId, id, 'stuff')).set('X-Auth-Token', token);
+    const stuff = await app.http
+      .post(thingsPath(accountId, id, 'stuff'))
+      .set('X-Auth-Token', token);
 
     for (const res of [replaced, patched, deletedAgain, stuff]) {
       expect(res.status).toBe(404);
