@@ -17,6 +17,8 @@ import { accountDbName } from '../src/couch/account-db';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Unmeasured load first: V8 compiles the hot paths of both servers before anything counts. */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 
 interface Measure {
@@ -67,7 +69,8 @@ async function json(url: string, init: RequestInit): Promise<Record<string, unkn
 }
 
 async function measure(name: string, options: autocannon.Options): Promise<Measure> {
-  progress(`${name}: ${DURATION_S} s, ${CONNECTIONS} connections`);
+  progress(`${name}: warming up ${WARMUP_S} s, then ${DURATION_S} s, ${CONNECTIONS} connections`);
+  await autocannon({ connections: CONNECTIONS, duration: WARMUP_S, ...options });
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
   const m: Measure = {
     name,
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
       '',
       `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ` +
         `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; autocannon, ${CONNECTIONS} connections, ` +
-        `${DURATION_S} s per scenario; the app as its own process against ${couch ? 'the embedded CouchDB-compatible server (leveldb on disk)' : 'the CouchDB at COUCHDB_URL'}, ` +
+        `${DURATION_S} s per scenario after ${WARMUP_S} s of unmeasured warm-up; the app as its own process against ${couch ? 'the embedded CouchDB-compatible server (leveldb on disk)' : 'the CouchDB at COUCHDB_URL'}, ` +
         'and the same operation sent straight to that server in the same run.',
       '',
       "The ratio is API req/s ÷ direct req/s: the share of the store's own throughput the API keeps while adding " +

@@ -41,6 +41,9 @@ export function payloadTooLarge(limit: number): ApiError {
 export async function readText(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  // No length and not chunked: HTTP/1.1 says there is no body (most GETs); nothing to wait for.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
+    return '';
   try {
     const buffer = await getRawBody(req, { limit });
     return buffer.toString('utf8').replace(/^\uFEFF/, '');

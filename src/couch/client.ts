@@ -49,9 +49,18 @@ export class Couch {
     this.server = nano({ url, agentOptions: agent as never });
   }
 
+  /** nano builds a fresh scope of some eighty closures per `use`: keep them, bounded. */
+  private readonly scopes = new Map<string, Db>();
+
   /** A database by its unencoded name (`account/ab/cd/…`); nano URL-encodes it. */
   use(name: string): Db {
-    return this.server.use<StoredDoc>(name);
+    let scope = this.scopes.get(name);
+    if (!scope) {
+      if (this.scopes.size >= 10_000) this.scopes.clear();
+      scope = this.server.use<StoredDoc>(name);
+      this.scopes.set(name, scope);
+    }
+    return scope;
   }
 
   get accounts(): Db {

@@ -65,7 +65,7 @@ export function errorEnvelope(
   status: number,
   message: string,
   data: unknown,
-  authToken = 'undefined',
+  authToken: unknown = 'undefined',
 ) {
   return {
     status: 'error',
