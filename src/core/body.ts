@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import Busboy from 'busboy';
 import getRawBody from 'raw-body';
 import { isPlainObject, type JsonObject } from './documents';
 import { ApiError, REQUIRED_MESSAGE, validationFailure } from './errors';
@@ -109,4 +110,70 @@ export function checkEnvelope(body: unknown): JsonObject {
     });
   }
   return body;
+}
+
+/**
+ * `multipart/form-data` on an ordinary endpoint: fields (and JSON parts) feed the envelope, file
+ * parts are drained unread (core.md §6.1). A field `data` or `json` holding JSON is decoded.
+ */
+export function readMultipartEnvelope(req: IncomingMessage, limit: number): Promise<JsonObject> {
+  return new Promise((resolve, reject) => {
+    let parser: Busboy.Busboy;
+    try {
+      parser = Busboy({ headers: req.headers, limits: { fieldSize: limit, fileSize: limit } });
+    } catch (err) {
+      reject(
+        validationFailure('multipart', 'invalid', {
+          message: (err as Error).message,
+          target: 'body',
+        }),
+      );
+      return;
+    }
+    let envelope: JsonObject = { data: {} };
+    const data = (): JsonObject => envelope.data as JsonObject;
+    let total = 0;
+    let failure: ApiError | undefined;
+    const count = (bytes: number): void => {
+      total += bytes;
+      if (total > limit) failure ??= payloadTooLarge(limit);
+    };
+    parser.on('field', (name, value) => {
+      count(Buffer.byteLength(value));
+      try {
+        if (name === 'json' || name === 'data') {
+          const parsed = parseJson(value);
+          if (name === 'json' && isPlainObject(parsed) && parsed.data !== undefined)
+            envelope = checkEnvelope(parsed);
+          else if (isPlainObject(parsed)) Object.assign(data(), parsed);
+          else data()[name] = parsed;
+        } else {
+          data()[name] = value;
+        }
+      } catch (err) {
+        failure ??= err as ApiError;
+      }
+    });
+    parser.on('file', (_name, stream, info) => {
+      const isJson = classifyContentType(info.mimeType) === 'json';
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        count(chunk.length);
+        if (isJson && !failure) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (!isJson || failure) return;
+        try {
+          envelope = parseEnvelope(Buffer.concat(chunks).toString('utf8'), 'json');
+        } catch (err) {
+          failure = err as ApiError;
+        }
+      });
+    });
+    parser.on('error', (err: Error) =>
+      reject(validationFailure('multipart', 'invalid', { message: err.message, target: 'body' })),
+    );
+    parser.on('close', () => (failure ? reject(failure) : resolve(envelope)));
+    req.pipe(parser);
+  });
 }

@@ -4,7 +4,15 @@ import type { AccountDoc, Couch, StoredDoc } from '../couch/client';
 import { accountDb, encodedAccountDb } from '../couch/account-db';
 import { isLiveAccount, type AccountDirectory } from '../couch/account-directory';
 import { hardDeleteDoc, saveDoc, softDeleteDoc } from '../couch/docs';
-import { classifyContentType, mediaType, parseEnvelope, payloadTooLarge, readText } from './body';
+import {
+  classifyContentType,
+  mediaType,
+  parseEnvelope,
+  payloadTooLarge,
+  readMultipartEnvelope,
+  readText,
+} from './body';
+import { negotiate } from './negotiation';
 import { publicView, isPlainObject, type JsonObject, type SaveStamp } from './documents';
 import { successEnvelope } from './envelope';
 import { ApiError } from './errors';
@@ -24,6 +32,7 @@ const CROSSBAR_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE
 const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 /** Tokens that mean "no token" (monster-ui sends `X-Auth-Token: undefined`). */
 const NO_TOKEN = new Set(['', 'undefined', 'null']);
+const JSON_ONLY = ['application/json'] as const;
 /** crossbar's default `Expires` on GET responses: never cache. */
 const EXPIRES = 'Fri, 01 Jan 1999 00:00:00 GMT';
 
@@ -101,21 +110,6 @@ function etagMatches(header: string, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag);
 }
 
-/** Accept: JSON (or anything) must be acceptable; crossbar produces nothing else here. */
-function acceptsJson(accept: string): boolean {
-  if (accept.trim() === '') return true;
-  return accept.split(',').some((range) => {
-    const type = mediaType(range);
-    return (
-      type === '*/*' ||
-      type === 'application/*' ||
-      type === 'application/json' ||
-      type === 'application/x-json' ||
-      type === ''
-    );
-  });
-}
-
 /**
  * The crossbar request pipeline (core.md §1): every check in crossbar's order, then the module's
  * validate, the conditional headers, and execute. Modules never see Koa.
@@ -143,15 +137,25 @@ export function crossbarPipeline(deps: PipelineDeps) {
       return;
     }
 
-    // 3. Body and envelope.
-    const kind = classifyContentType(ctx.get('Content-Type'));
+    // 3. Body and envelope. Bodies a module takes raw (photos) are left unread for it.
+    const contentType = ctx.get('Content-Type');
+    const kind = classifyContentType(contentType);
     const declared = Number(ctx.get('Content-Length'));
     if (Number.isFinite(declared) && declared > deps.maxBodyBytes)
       throw payloadTooLarge(deps.maxBodyBytes);
     const isTextBody = kind === 'json' || kind === 'none' || kind === 'form';
-    const envelope = isTextBody
-      ? parseEnvelope(await readText(ctx.req, deps.maxBodyBytes), kind)
-      : { data: {} };
+    const isRawBody =
+      WRITE_METHODS.has(realMethod) &&
+      kind !== 'none' &&
+      module?.acceptsContent?.(
+        route.kind === 'module' ? route.tokens : [],
+        mediaType(contentType),
+      ) === true;
+    let envelope: JsonObject = { data: {} };
+    if (isRawBody) envelope = { data: {} };
+    else if (isTextBody) envelope = parseEnvelope(await readText(ctx.req, deps.maxBodyBytes), kind);
+    else if (kind === 'multipart')
+      envelope = await readMultipartEnvelope(ctx.req, deps.maxBodyBytes);
     if (WRITE_METHODS.has(realMethod) && kind === 'none') {
       ctx.set('X-RFC2616', "Section 14.17 (Try it, you'll like it)");
     }
@@ -210,16 +214,16 @@ export function crossbarPipeline(deps: PipelineDeps) {
     if (route.kind !== 'module') throw new ApiError('not_found');
 
     // 11. Request Content-Type.
-    if (WRITE_METHODS.has(realMethod) && !isTextBody && kind !== 'multipart') {
-      const type = mediaType(ctx.get('Content-Type'));
-      if (!(kind === 'binary' && route.module.acceptsContent?.(route.tokens, type))) {
-        throw new ApiError('unsupported_media_type', { cause: ctx.get('Content-Type') });
-      }
+    if (WRITE_METHODS.has(realMethod) && !isTextBody && !isRawBody && kind !== 'multipart') {
+      throw new ApiError('unsupported_media_type', { cause: contentType });
     }
 
     // 12. Accept.
-    if (!acceptsJson(ctx.get('Accept')))
-      throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
+    const accepted = negotiate(
+      ctx.get('Accept'),
+      route.module.produces?.(route.tokens) ?? JSON_ONLY,
+    );
+    if (accepted === undefined) throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
 
     const data = withoutTransportKeys(envelope.data);
     ctx.state.log.setBindings({ module: route.module.noun });
@@ -236,6 +240,11 @@ export function crossbarPipeline(deps: PipelineDeps) {
         return raw === undefined ? fallback : isTrue(raw);
       },
       query: flatQuery,
+      contentType,
+      ...(isRawBody ? { body: ctx.req } : {}),
+      maxBodyBytes: deps.maxBodyBytes,
+      accepted,
+      header: (name) => ctx.get(name),
       requestId: ctx.state.requestId,
       couch: deps.couch,
       log: ctx.state.log,
@@ -367,6 +376,13 @@ function renderReply(
   }
   if (isRead) ctx.set('Expires', EXPIRES);
   if (reply.authToken !== undefined) ctx.state.authToken = reply.authToken;
+  if (reply.raw) {
+    ctx.status = reply.status ?? 200;
+    for (const [name, value] of Object.entries(reply.raw.headers ?? {})) ctx.set(name, value);
+    ctx.body = reply.raw.body;
+    ctx.set('Content-Type', reply.raw.contentType);
+    return;
+  }
   if (reply.location !== undefined) ctx.set('Location', reply.location);
   else if (reply.createdId !== undefined) ctx.set('Location', `${req.path}/${reply.createdId}`);
   const body = successEnvelope(envelopeContext(ctx), {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Logger } from '../logger';
 import type { AccountDoc, Couch, Db, StoredDoc } from '../couch/client';
 import type { PageInfo } from './envelope';
@@ -38,6 +39,19 @@ export interface CrossbarRequest {
   /** Boolean request value: only `true`/"true" is true. */
   flag: (key: string, fallback?: boolean) => boolean;
   query: Readonly<Record<string, string>>;
+  /** The request's Content-Type as sent. */
+  contentType: string;
+  /**
+   * The unread request body, only on writes whose Content-Type the module takes raw
+   * (`acceptsContent`): streamed by the module, never parsed by the pipeline.
+   */
+  body?: Readable;
+  /** The body size limit (`CROSSBAR_MAX_UPLOAD_BYTES`). */
+  maxBodyBytes: number;
+  /** The media type chosen from `Accept` among the module's `produces` (JSON by default). */
+  accepted: string;
+  /** A request header, lower-case name; '' when absent. */
+  header: (name: string) => string;
   requestId: string;
   couch: Couch;
   log: Logger;
@@ -57,6 +71,14 @@ export interface Reply {
   page?: PageInfo;
   /** A token this request created (user_auth, api_auth): echoed as `auth_token`. */
   authToken?: string;
+  /** A body that is not a crossbar envelope (a vCard, a photo); `revision` becomes its ETag. */
+  raw?: RawBody;
+}
+
+export interface RawBody {
+  body: Readable | Buffer | string;
+  contentType: string;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -84,8 +106,13 @@ export interface CrossbarModule {
   v1?: boolean;
   /** The single source for 404 (no verbs), 405 (+ `Allow`) and CORS preflight. */
   allowedMethods(tokens: readonly string[]): readonly HttpMethod[];
-  /** Request content types a write accepts beyond JSON (e.g. images for a photo). */
-  acceptsContent?(tokens: readonly string[], contentType: string): boolean;
+  /**
+   * Media types a write takes raw, as a stream the module reads itself (a photo upload). Such
+   * bodies bypass the pipeline's parser; any other non-JSON type on a write is a 415.
+   */
+  acceptsContent?(tokens: readonly string[], mediaType: string): boolean;
+  /** What a path can answer, best first, for `Accept` (406 when none fits). Default: JSON. */
+  produces?(tokens: readonly string[]): readonly string[];
   validate(req: CrossbarRequest): Promise<Outcome>;
   /** Overrides the generic document write for an outcome. */
   execute?(req: CrossbarRequest, outcome: Exclude<Outcome, { kind: 'reply' }>): Promise<Reply>;
