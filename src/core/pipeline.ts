@@ -12,6 +12,7 @@ import {
   readMultipartEnvelope,
   readText,
 } from './body';
+import { isTabular, toCsv } from './csv';
 import { negotiate } from './negotiation';
 import { publicView, isPlainObject, type JsonObject, type SaveStamp } from './documents';
 import { successEnvelope } from './envelope';
@@ -32,7 +33,10 @@ const CROSSBAR_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE
 const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 /** Tokens that mean "no token" (monster-ui sends `X-Auth-Token: undefined`). */
 const NO_TOKEN = new Set(['', 'undefined', 'null']);
-const JSON_ONLY = ['application/json'] as const;
+/** Every crossbar JSON answer can also be had as CSV (core.md §13.1). */
+const JSON_OR_CSV = ['application/json', 'text/csv'] as const;
+/** JSONP callback names we run (DECISION 17): no script injection through `jsonp`. */
+const JSONP_CALLBACK = /^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$/;
 /** crossbar's default `Expires` on GET responses: never cache. */
 const EXPIRES = 'Fri, 01 Jan 1999 00:00:00 GMT';
 
@@ -221,7 +225,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
     // 12. Accept.
     const accepted = negotiate(
       ctx.get('Accept'),
-      route.module.produces?.(route.tokens) ?? JSON_ONLY,
+      route.module.produces?.(route.tokens) ?? JSON_OR_CSV,
     );
     if (accepted === undefined) throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
 
@@ -245,6 +249,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
       maxBodyBytes: deps.maxBodyBytes,
       accepted,
       header: (name) => ctx.get(name),
+      noun: route.module.noun,
       requestId: ctx.state.requestId,
       couch: deps.couch,
       log: ctx.state.log,
@@ -385,10 +390,28 @@ function renderReply(
   }
   if (reply.location !== undefined) ctx.set('Location', reply.location);
   else if (reply.createdId !== undefined) ctx.set('Location', `${req.path}/${reply.createdId}`);
+  const asked = req.value('accept');
+  const isCsv = req.accepted === 'text/csv' || asked === 'csv' || asked === 'text/csv';
+  if (isCsv && isTabular(reply.data)) {
+    const fileName =
+      req.header('X-File-Name') || String(req.value('file_name') ?? '') || `${req.noun}.csv`;
+    ctx.status = reply.status ?? 200;
+    ctx.body = toCsv(reply.data);
+    ctx.set('Content-Type', 'text/csv');
+    ctx.set('Content-Disposition', `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`);
+    return;
+  }
   const body = successEnvelope(envelopeContext(ctx), {
     data: reply.data,
     ...(revision !== undefined ? { revision } : {}),
     ...(reply.page ? { page: reply.page } : {}),
   });
+  const callback = req.value('jsonp');
+  if (typeof callback === 'string' && JSONP_CALLBACK.test(callback)) {
+    ctx.status = reply.status ?? 200;
+    ctx.body = `${callback}(${JSON.stringify(body, null, ctx.state.prettyPrint ? 2 : undefined)});`;
+    ctx.set('Content-Type', 'application/javascript');
+    return;
+  }
   sendJson(ctx, reply.status ?? 200, body);
 }

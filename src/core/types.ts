@@ -50,6 +50,8 @@ export interface CrossbarRequest {
   maxBodyBytes: number;
   /** The media type chosen from `Accept` among the module's `produces` (JSON by default). */
   accepted: string;
+  /** The module's noun (CSV file names). */
+  noun: string;
   /** A request header, lower-case name; '' when absent. */
   header: (name: string) => string;
   requestId: string;
