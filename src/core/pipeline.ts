@@ -18,7 +18,7 @@ import { publicView, isPlainObject, type JsonObject, type SaveStamp } from './do
 import { successEnvelope } from './envelope';
 import { ApiError } from './errors';
 import { envelopeContext, sendJson, setCorsHeaders, type CrossbarContext } from './middleware';
-import { Registry, withHead, type Route } from './registry';
+import { allowedMethods, Registry, withHead, type Route } from './registry';
 import type { TokenService } from './tokens';
 import type {
   CrossbarModule,
@@ -129,7 +129,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
       ? deps.registry.resolve(tokenized.version, tokenized.tokens)
       : { kind: 'not_found' };
     const module = route.kind === 'module' ? route.module : undefined;
-    const allowed = module && route.kind === 'module' ? module.allowedMethods(route.tokens) : [];
+    const allowed = module && route.kind === 'module' ? allowedMethods(module, route.tokens) : [];
     if (module) ctx.state.allowedMethods = withHead(allowed);
 
     // 2. CORS preflight: no auth, no body.

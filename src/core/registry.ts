@@ -49,6 +49,25 @@ export class Registry {
   }
 }
 
+function matches(pattern: string, tokens: readonly string[]): boolean {
+  const parts = pattern === '' ? [] : pattern.split('/');
+  if (parts.length !== tokens.length) return false;
+  return parts.every((part, i) => {
+    const token = tokens[i]!;
+    return part.startsWith('{') ? token !== '' : part === token;
+  });
+}
+
+/** The verbs a module allows on a path (after its noun); none means no such route (404). */
+export function allowedMethods(
+  module: CrossbarModule,
+  tokens: readonly string[],
+): readonly HttpMethod[] {
+  const route = module.routes.find((spec) => matches(spec.path, tokens));
+  if (!route) return [];
+  return module.narrowMethods ? module.narrowMethods(tokens, route.methods) : route.methods;
+}
+
 /** The verbs a path allows, HEAD added after GET (spec DECISION 14). */
 export function withHead(methods: readonly HttpMethod[]): string[] {
   const all: string[] = [];

@@ -94,6 +94,15 @@ export type Outcome =
   | { kind: 'delete'; current: StoredDoc; type: string };
 
 /**
+ * One line of a route table: the path after the noun, as `/`-separated tokens that are literal
+ * words or `{placeholders}` (`''` is the collection itself), and the verbs allowed there.
+ */
+export interface RouteSpec {
+  path: string;
+  methods: readonly HttpMethod[];
+}
+
+/**
  * A crossbar module: the URL noun it answers, which verbs each path allows, and how it validates
  * and executes. The pipeline owns everything else (auth, envelopes, errors, conditionals).
  */
@@ -106,8 +115,13 @@ export interface CrossbarModule {
   auth: 'token' | 'none';
   /** Also answered under `/v1/` (only the auth routes, spec DECISION 19). */
   v1?: boolean;
-  /** The single source for 404 (no verbs), 405 (+ `Allow`) and CORS preflight. */
-  allowedMethods(tokens: readonly string[]): readonly HttpMethod[];
+  /**
+   * The route table: the single source for 404 (no route), 405 (+ `Allow`), CORS preflight, and
+   * the list tests iterate so that no route of any module goes unchecked.
+   */
+  routes: readonly RouteSpec[];
+  /** Narrows a route's verbs by data in the path (the master account cannot be deleted). */
+  narrowMethods?(tokens: readonly string[], methods: readonly HttpMethod[]): readonly HttpMethod[];
   /**
    * Media types a write takes raw, as a stream the module reads itself (a photo upload). Such
    * bodies bypass the pipeline's parser; any other non-JSON type on a write is a 415.

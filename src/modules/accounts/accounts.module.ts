@@ -16,7 +16,14 @@ import { parseFilters } from '../../core/filters';
 import { parsePageRequest } from '../../core/pagination';
 import { saveStamp } from '../../core/pipeline';
 import { parsePublicData } from '../../core/schema';
-import type { CrossbarModule, CrossbarRequest, HttpMethod, Outcome, Reply } from '../../core/types';
+import type {
+  CrossbarModule,
+  CrossbarRequest,
+  HttpMethod,
+  Outcome,
+  Reply,
+  RouteSpec,
+} from '../../core/types';
 import { ACCOUNT_ID_PATTERN } from '../../couch/account-db';
 import { AccountSchema, COMPUTED_KEYS } from './accounts.schema';
 import {
@@ -89,19 +96,23 @@ function mayToggle(req: CrossbarRequest, target: AccountDoc | undefined): boolea
 export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
   const { masterAccountId } = deps;
 
-  function allowedMethods(tokens: readonly string[]): readonly HttpMethod[] {
-    if (tokens.length === 0) return ['PUT'];
-    if (tokens.length === 1) {
-      return tokens[0] === masterAccountId
-        ? ['GET', 'PUT', 'POST', 'PATCH']
-        : ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'];
-    }
-    if (
-      tokens.length === 2 &&
-      ['api_key', 'children', 'descendants', 'parents'].includes(tokens[1]!)
-    )
-      return ['GET'];
-    return [];
+  const routes: RouteSpec[] = [
+    { path: '', methods: ['PUT'] },
+    { path: '{A}', methods: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'] },
+    { path: '{A}/api_key', methods: ['GET'] },
+    { path: '{A}/children', methods: ['GET'] },
+    { path: '{A}/descendants', methods: ['GET'] },
+    { path: '{A}/parents', methods: ['GET'] },
+  ];
+
+  /** The master account is never deleted (4.3 leaves DELETE out of its allowed methods). */
+  function narrowMethods(
+    tokens: readonly string[],
+    methods: readonly HttpMethod[],
+  ): readonly HttpMethod[] {
+    return tokens.length === 1 && tokens[0] === masterAccountId
+      ? methods.filter((m) => m !== 'DELETE')
+      : methods;
   }
 
   async function parentFor(req: CrossbarRequest): Promise<AccountDoc> {
@@ -275,7 +286,15 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
     }
   }
 
-  return { noun: 'accounts', scope: 'root', auth: 'token', allowedMethods, validate, execute };
+  return {
+    noun: 'accounts',
+    scope: 'root',
+    auth: 'token',
+    routes,
+    narrowMethods,
+    validate,
+    execute,
+  };
 }
 
 function authOf(stamp: { authAccountId?: string; authUserId?: string }) {

@@ -32,7 +32,7 @@ export function createApiAuthModule(deps: AuthDeps): CrossbarModule {
     scope: 'root',
     auth: 'none',
     v1: true,
-    allowedMethods: (tokens) => (tokens.length === 0 ? ['PUT'] : []),
+    routes: [{ path: '', methods: ['PUT'] }],
     validate,
   };
 }

@@ -33,7 +33,7 @@ export function createTokenAuthModule(deps: AuthDeps): CrossbarModule {
     scope: 'root',
     auth: 'token',
     v1: true,
-    allowedMethods: (tokens) => (tokens.length === 0 ? ['GET', 'DELETE'] : []),
+    routes: [{ path: '', methods: ['GET', 'DELETE'] }],
     validate,
   };
 }

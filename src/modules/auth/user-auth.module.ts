@@ -73,7 +73,7 @@ export function createUserAuthModule(deps: AuthDeps): CrossbarModule {
     scope: 'root',
     auth: 'none',
     v1: true,
-    allowedMethods: (tokens) => (tokens.length === 0 ? ['PUT'] : []),
+    routes: [{ path: '', methods: ['PUT'] }],
     validate,
   };
 }

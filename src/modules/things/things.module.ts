@@ -9,17 +9,16 @@ import {
   validateListing,
   type DocumentKind,
 } from '../../core/crud';
-import type { CrossbarModule, CrossbarRequest, HttpMethod, Outcome } from '../../core/types';
+import type { CrossbarModule, CrossbarRequest, Outcome, RouteSpec } from '../../core/types';
 import { ThingSchema } from './things.schema';
 
 const THING: DocumentKind = { type: 'thing', schema: ThingSchema };
 
-function allowedMethods(tokens: readonly string[]): readonly HttpMethod[] {
-  if (tokens.length === 0) return ['GET', 'PUT'];
-  if (tokens.length === 1) return ['GET', 'POST', 'PATCH', 'DELETE'];
-  if (tokens.length === 2 && tokens[1] === 'stuff') return ['POST'];
-  return [];
-}
+const routes: RouteSpec[] = [
+  { path: '', methods: ['GET', 'PUT'] },
+  { path: '{id}', methods: ['GET', 'POST', 'PATCH', 'DELETE'] },
+  { path: '{id}/stuff', methods: ['POST'] },
+];
 
 /** Stuff is reported done, item by item; the thing itself is not changed. */
 async function doStuff(req: CrossbarRequest, id: string): Promise<Outcome> {
@@ -50,6 +49,6 @@ export const thingsModule: CrossbarModule = {
   noun: 'things',
   scope: 'account',
   auth: 'token',
-  allowedMethods,
+  routes,
   validate,
 };

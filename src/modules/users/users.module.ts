@@ -10,17 +10,16 @@ import {
   type DocumentKind,
 } from '../../core/crud';
 import { REQUIRED_MESSAGE, validationFailure } from '../../core/errors';
-import type { CrossbarModule, CrossbarRequest, HttpMethod, Outcome } from '../../core/types';
+import type { CrossbarModule, CrossbarRequest, Outcome, RouteSpec } from '../../core/types';
 import { credentialHashes } from './credentials';
 import { UserSchema } from './users.schema';
 
 const USER: DocumentKind = { type: 'user', schema: UserSchema };
 
-function allowedMethods(tokens: readonly string[]): readonly HttpMethod[] {
-  if (tokens.length === 0) return ['GET', 'PUT'];
-  if (tokens.length === 1) return ['GET', 'POST', 'PATCH', 'DELETE'];
-  return [];
-}
+const routes: RouteSpec[] = [
+  { path: '', methods: ['GET', 'PUT'] },
+  { path: '{id}', methods: ['GET', 'POST', 'PATCH', 'DELETE'] },
+];
 
 /** 400 `username.unique` when another live user of the account has the name. */
 async function checkUniqueUsername(req: CrossbarRequest, doc: StoredDoc): Promise<void> {
@@ -93,6 +92,6 @@ export const usersModule: CrossbarModule = {
   noun: 'users',
   scope: 'account',
   auth: 'token',
-  allowedMethods,
+  routes,
   validate,
 };
