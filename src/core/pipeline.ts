@@ -196,6 +196,10 @@ export function crossbarPipeline(deps: PipelineDeps) {
     if (route.kind === 'module' && !(allowed as readonly string[]).includes(method)) {
       throw new ApiError('invalid_method');
     }
+    // A browser sent POST to tunnel this verb: CORS must allow the POST it made.
+    if (tunnelled !== realMethod && !ctx.state.allowedMethods?.includes(realMethod)) {
+      ctx.state.allowedMethods?.push(realMethod);
+    }
 
     // 7. The account in the URL.
     let account: AccountDoc | undefined;
@@ -393,8 +397,9 @@ function renderReply(
   const asked = req.value('accept');
   const isCsv = req.accepted === 'text/csv' || asked === 'csv' || asked === 'text/csv';
   if (isCsv && isTabular(reply.data)) {
+    const named = req.value('file_name');
     const fileName =
-      req.header('X-File-Name') || String(req.value('file_name') ?? '') || `${req.noun}.csv`;
+      req.header('X-File-Name') || (typeof named === 'string' && named) || `${req.noun}.csv`;
     ctx.status = reply.status ?? 200;
     ctx.body = toCsv(reply.data);
     ctx.set('Content-Type', 'text/csv');
