@@ -121,7 +121,8 @@ function describeIssue(issue: Issue, value: unknown): [string, ValidationFailure
       ];
     case 'invalid_format':
       if (issue.format === 'regex' && 'pattern' in issue) {
-        const pattern = String(issue.pattern);
+        // zod renders the RegExp as `/…/flags`; JSON schema's pattern is the bare source.
+        const pattern = String(issue.pattern).replace(/^\/(.*)\/[a-z]*$/s, '$1');
         return [
           'pattern',
           { message: `Failed to match pattern '${pattern}'`, target: pattern, value },
@@ -132,6 +133,9 @@ function describeIssue(issue: Issue, value: unknown): [string, ValidationFailure
         { message: 'Field is not in the correct format', format: issue.format, value },
       ];
     case 'custom': {
+      if (value === undefined) {
+        return ['required', { message: REQUIRED_MESSAGE, value: String(issue.path.at(-1)) }];
+      }
       // Our own checks name their keyword and extra keys in params (see core/schema.ts).
       const { keyword = 'format', ...extra } = (issue.params ?? {}) as Record<string, unknown>;
       return [String(keyword), { message: issue.message, ...extra, value }];

@@ -61,3 +61,17 @@ export function lenientBoolean() {
     return lower === 'true' ? true : lower === 'false' ? false : value;
   }, z.boolean());
 }
+
+/**
+ * A JSON-schema `integer`, lenient as kazoo_schemas is ("5" is stored as 5); failures report
+ * type `integer` (zod alone would say `number`).
+ */
+export function integer() {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+    z.custom<number>((value) => typeof value === 'number' && Number.isSafeInteger(value), {
+      message: 'Value did not match type(s): integer',
+      params: { keyword: 'type', target: 'integer' },
+    }),
+  );
+}

@@ -7,5 +7,5 @@ export interface ThingData extends Record<string, unknown> {
 
 /** A valid `things` document body, unique per call; `overrides` replace or add keys. */
 export function buildThing(overrides: Record<string, unknown> = {}): ThingData {
-  return { name: `thing-${randomBytes(4).toString('hex')}`, ...overrides } as ThingData;
+  return { name: `thing-${randomBytes(4).toString('hex')}`, ...overrides };
 }

@@ -366,6 +366,47 @@ describe('request Content-Type', () => {
     },
   );
 
+  it('when a multipart body has a JSON part, then that part is the envelope', async () => {
+    const res = await app.http
+      .put(thingsPath(accountId))
+      .set('X-Auth-Token', token)
+      .attach('json', Buffer.from('{"data":{"name":"multipart","stuff":["m"]}}'), {
+        filename: 'body.json',
+        contentType: 'application/json',
+      });
+
+    expect(res.status).toBe(201);
+    expect(res.body.data).toEqual({ id: res.body.data.id, name: 'multipart', stuff: ['m'] });
+  });
+
+  it('when a multipart body has only a file part, then the file is ignored (400 name.required)', async () => {
+    const res = await app.http
+      .put(thingsPath(accountId))
+      .set('X-Auth-Token', token)
+      .attach('file', Buffer.from('GIF89a'), { filename: 'a.gif', contentType: 'image/gif' });
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorEnvelope(400, 'validation error', nameRequired(), token));
+  });
+
+  it('when a PUT is sent as image/png, then 415 (things take no binary)', async () => {
+    const res = await app.http
+      .put(thingsPath(accountId))
+      .set('X-Auth-Token', token)
+      .set('Content-Type', 'image/png')
+      .send(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual(
+      errorEnvelope(
+        415,
+        'unsupported_media_type',
+        { message: 'unsupported media type', cause: 'image/png' },
+        token,
+      ),
+    );
+  });
+
   it('when a PUT is sent as application/octet-stream, then 415 (things take no binary)', async () => {
     const res = await app.http
       .put(thingsPath(accountId))

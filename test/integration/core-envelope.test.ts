@@ -280,6 +280,17 @@ describe('pretty printing', () => {
     expect(res.text).toBe(JSON.stringify(res.body, null, 2));
   });
 
+  it('when X-Pretty-Print: true is sent and the answer is an error, then the error JSON is indented', async () => {
+    const res = await app.http
+      .get(thingsPath(accountId, 'missing'))
+      .set('X-Auth-Token', token)
+      .set('X-Pretty-Print', 'true');
+
+    expect(res.status).toBe(404);
+    expectJsonHeaders(res);
+    expect(res.text).toBe(JSON.stringify(res.body, null, 2));
+  });
+
   it('when pretty_print=yes, then the JSON stays compact', async () => {
     const res = await app.http
       .get(thingsPath(accountId))

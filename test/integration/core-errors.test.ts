@@ -375,3 +375,163 @@ describe('/v1 auth aliases', () => {
     expect(res.body.auth_token).not.toBe('stale-garbage');
   });
 });
+
+describe('tokens and accounts that stop being valid', () => {
+  it('when a revoked token is used, then 401 "invalid credentials" with empty data', async () => {
+    const own = await apiKeyToken(app, token, accountId);
+    const revoked = await app.http.delete('/v2/token_auth').set('X-Auth-Token', own);
+    expect(revoked.status).toBe(200);
+
+    const res = await app.http.get(thingsPath(accountId)).set('X-Auth-Token', own);
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(errorEnvelope(401, 'invalid credentials', {}, own));
+  });
+
+  it('when the token account is disabled, then 423 locked', async () => {
+    const disabledId = await createAccount(app, token, app.deps.masterAccountId);
+    const disabledToken = await apiKeyToken(app, token, disabledId);
+    const patched = await app.http
+      .patch(`/v2/accounts/${disabledId}`)
+      .set('X-Auth-Token', token)
+      .send({ data: { enabled: false } });
+    expect(patched.status).toBe(200);
+
+    const res = await app.http.get(thingsPath(disabledId)).set('X-Auth-Token', disabledToken);
+
+    expect(res.status).toBe(423);
+    expectJsonHeaders(res);
+    expect(res.body).toEqual(
+      errorEnvelope(
+        423,
+        'locked',
+        { account: { disabled: { message: 'account disabled' } } },
+        disabledToken,
+      ),
+    );
+  });
+
+  it('when the token account was deleted, then 401 "invalid credentials" and its URL gives 404', async () => {
+    const goneId = await createAccount(app, token, app.deps.masterAccountId);
+    const goneToken = await apiKeyToken(app, token, goneId);
+    const deleted = await app.http.delete(`/v2/accounts/${goneId}`).set('X-Auth-Token', token);
+    expect(deleted.status).toBe(200);
+
+    const withGoneToken = await app.http.get(thingsPath(goneId)).set('X-Auth-Token', goneToken);
+    const withAdmin = await app.http.get(thingsPath(goneId)).set('X-Auth-Token', token);
+
+    expect(withGoneToken.status).toBe(401);
+    expect(withGoneToken.body).toEqual(errorEnvelope(401, 'invalid credentials', {}, goneToken));
+    expect(withAdmin.status).toBe(404);
+    expect(withAdmin.body).toEqual(
+      errorEnvelope(404, 'bad_identifier', { cause: goneId, message: 'bad identifier' }, token),
+    );
+  });
+
+  it('when an account with children is deleted, then 500 account_has_descendants', async () => {
+    const parentId = await createAccount(app, token, app.deps.masterAccountId);
+    await createAccount(app, token, parentId);
+
+    const res = await app.http.delete(`/v2/accounts/${parentId}`).set('X-Auth-Token', token);
+
+    expect(res.status).toBe(500);
+    expectJsonHeaders(res);
+    expect(res.body).toEqual(
+      errorEnvelope(500, 'account_has_descendants', { message: 'account has descendants' }, token),
+    );
+  });
+
+  it('when an unknown api key is sent to api_auth, then 404 "bad identifier" with the key', async () => {
+    const key = 'ab'.repeat(32);
+
+    const res = await app.http.put('/v2/api_auth').send({ data: { api_key: key } });
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorEnvelope(404, 'bad identifier', [key]));
+  });
+
+  it('when login credentials are wrong, then 401 invalid_credentials', async () => {
+    const res = await app.http.put('/v2/user_auth').send({
+      data: { credentials: 'f'.repeat(32), account_name: app.deps.config.masterAccount },
+    });
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(errorEnvelope(401, 'invalid_credentials', NO_TOKEN));
+  });
+});
+
+describe('pipeline order', () => {
+  it('when an unhandled sub-path names an unknown account, then 404 not_found (route before account)', async () => {
+    const res = await app.http
+      .get(thingsPath(UNKNOWN_ACCOUNT, 'x', 'nosuch'))
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorEnvelope(404, 'not_found', { message: 'not found' }, token));
+  });
+
+  it('when a POST to an unknown thing has an unsupported Content-Type, then 415 before 404', async () => {
+    const res = await app.http
+      .post(thingsPath(accountId, 'unknown-thing'))
+      .set('X-Auth-Token', token)
+      .set('Content-Type', 'text/plain')
+      .send('hello');
+
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual(
+      errorEnvelope(
+        415,
+        'unsupported_media_type',
+        { message: 'unsupported media type', cause: 'text/plain' },
+        token,
+      ),
+    );
+  });
+
+  it('when an unknown thing is asked with Accept: text/html, then 406 before 404', async () => {
+    const res = await app.http
+      .get(thingsPath(accountId, 'unknown-thing'))
+      .set('X-Auth-Token', token)
+      .set('Accept', 'text/html');
+
+    expect(res.status).toBe(406);
+    expect(res.body).toEqual(
+      errorEnvelope(
+        406,
+        'not_acceptable',
+        { message: 'not acceptable', cause: 'text/html' },
+        token,
+      ),
+    );
+  });
+
+  it('when a POST has an invalid body and a stale If-Match, then 400 before 412', async () => {
+    const { id } = await createThing(app, token, accountId, buildThing());
+
+    const res = await app.http
+      .post(thingsPath(accountId, id))
+      .set('X-Auth-Token', token)
+      .set('If-Match', '"1-stale"')
+      .send({ data: { name: '' } });
+
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('validation error');
+    expect(res.body.data).toEqual({
+      name: {
+        minLength: { message: 'String must be at least 1 characters', target: 1, value: '' },
+      },
+    });
+  });
+
+  it('when another account token asks for a sub-path of things it cannot handle, then 404 before 403', async () => {
+    const otherId = await createAccount(app, token, app.deps.masterAccountId);
+    const otherToken = await apiKeyToken(app, token, otherId);
+
+    const res = await app.http
+      .get(thingsPath(accountId, 'x', 'nosuch'))
+      .set('X-Auth-Token', otherToken);
+
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorEnvelope(404, 'not_found', { message: 'not found' }, otherToken));
+  });
+});

@@ -14,6 +14,7 @@ import {
   rawRequest,
   readStored,
   setupAccount,
+  storedDocs,
   successEnvelope,
   thingsPath,
 } from '../helpers/api';
@@ -102,6 +103,8 @@ describe('PUT /v2/accounts/:accountId/things', () => {
         `account/${accountId.slice(0, 2)}/${accountId.slice(2, 4)}/${accountId.slice(4)}`,
       ),
       pvt_is_authenticated: true,
+      pvt_auth_account_id: app.deps.masterAccountId,
+      pvt_auth_user_id: expect.stringMatching(/^[0-9a-f]{32}$/),
       pvt_alphanum_name: 'storedthing',
       pvt_request_id: expect.any(String),
     });
@@ -524,6 +527,43 @@ describe('GET /v2/accounts/:accountId/things (pagination)', () => {
     );
   });
 
+  it('when start_key is a plain view key (a thing id), then the page starts at that id', async () => {
+    const res = await app.http
+      .get(thingsPath(pagedAccountId))
+      .query({ page_size: '3', start_key: ids[2]! })
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(200);
+    expect(res.body.start_key).toBe(ids[2]);
+    expect(res.body.page_size).toBe(3);
+    expect((res.body.data as Array<{ id: string }>).map((item) => item.id)).toEqual(
+      ids.slice(2, 5),
+    );
+  });
+
+  it('when paginate=true, then the listing stays paginated', async () => {
+    const res = await app.http
+      .get(thingsPath(pagedAccountId))
+      .query({ paginate: 'true', page_size: '3' })
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(200);
+    expect(res.body.page_size).toBe(3);
+    expect(res.body.next_start_key).toEqual(expect.any(String));
+  });
+
+  it('when paginate has a non-true value (no), then every thing and no pagination keys', async () => {
+    const res = await app.http
+      .get(thingsPath(pagedAccountId))
+      .query({ paginate: 'no', page_size: '3' })
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(200);
+    expect((res.body.data as Array<{ id: string }>).map((item) => item.id)).toEqual(ids);
+    expect(res.body).not.toHaveProperty('page_size');
+    expect(res.body).not.toHaveProperty('next_start_key');
+  });
+
   it('when paginate=false, then every thing and no page_size, start_key or next_start_key', async () => {
     const res = await app.http
       .get(thingsPath(pagedAccountId))
@@ -719,6 +759,14 @@ describe('GET /v2/accounts/:accountId/things (filters)', () => {
     },
   );
 
+  it('when the filter value is empty, then things whose key is missing or "" match', async () => {
+    expect(await listIds({ filter_tag: '' })).toEqual(idsWhere((i) => i % 10 !== 0));
+  });
+
+  it('when the filter value is a JSON object equal to the stored value, then it matches', async () => {
+    expect(await listIds({ filter_meta: '{"level":1}' })).toEqual(idsWhere((i) => i % 2 === 1));
+  });
+
   it('when filters are combined, then they AND together', async () => {
     expect(await listIds({ filter_color: 'red', 'filter_meta.level': '0' })).toEqual(
       idsWhere((i) => i % 3 === 0 && i % 2 === 0),
@@ -807,6 +855,22 @@ describe('GET /v2/accounts/:accountId/things (filters)', () => {
       ).toEqual([early.id, late.id].sort());
     });
 
+    it('when modified_from is the second creation second, then things modified since (the second, then the patched first)', async () => {
+      expect(await timeIds({ modified_from: String(late.created) })).toEqual([late.id]);
+      expect(await timeIds({ modified_to: String(early.created) })).toEqual([early.id]);
+      const patched = await app.http
+        .patch(thingsPath(timeAccountId, early.id))
+        .set('X-Auth-Token', token)
+        .send({ data: { stuff: ['touched'] } });
+      expect(patched.status).toBe(200);
+
+      expect(await timeIds({ modified_from: String(late.created) })).toEqual(
+        [early.id, late.id].sort(),
+      );
+      expect(await timeIds({ modified_to: String(early.created) })).toEqual([]);
+      expect(await timeIds({ created_to: String(early.created) })).toEqual([early.id]);
+    });
+
     it('when created_from is after every creation, then none', async () => {
       expect(await timeIds({ created_from: String(late.created + 1) })).toEqual([]);
     });
@@ -852,6 +916,22 @@ describe('GET /v2/accounts/:accountId/things/:thingId', () => {
     expect(res.status).toBe(404);
     expect(res.body).toEqual(
       errorEnvelope(404, 'bad_identifier', { cause: accountId, message: 'bad identifier' }, token),
+    );
+  });
+
+  it('when a stored doc has no pvt_type (legacy), then it passes the type check (200)', async () => {
+    await storedDocs(accountId).insert({ _id: 'legacy-thing', name: 'legacy', stuff: ['old'] });
+
+    const res = await app.http
+      .get(thingsPath(accountId, 'legacy-thing'))
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(
+      successEnvelope(
+        { id: 'legacy-thing', name: 'legacy', stuff: ['old'] },
+        { auth_token: token, revision: expect.stringMatching(/^1-/) },
+      ),
     );
   });
 
@@ -1189,7 +1269,9 @@ describe('PATCH /v2/accounts/:accountId/things/:thingId', () => {
     const res = await app.http
       .patch(thingsPath(accountId, id))
       .set('X-Auth-Token', token)
-      .send({ data: { pvt_deleted: true, pvt_type: 'user', _rev: '9-x', stuff: ['s'] } });
+      .send({
+        data: { id: 'other', pvt_deleted: true, pvt_type: 'user', _rev: '9-x', stuff: ['s'] },
+      });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ id, name: 'guarded', stuff: ['s'] });
@@ -1480,6 +1562,16 @@ describe('methods not allowed on things paths', () => {
     expect(res.body).toEqual(
       errorEnvelope(405, 'invalid_method', { message: 'method not allowed' }, token),
     );
+  });
+
+  it('when HEAD /things/{id}/stuff, then 405 (HEAD follows GET) with Allow: POST', async () => {
+    const res = await app.http
+      .head(thingsPath(accountId, 'any', 'stuff'))
+      .set('X-Auth-Token', token);
+
+    expect(res.status).toBe(405);
+    expectJsonHeaders(res);
+    expect(res.headers.allow).toBe('POST');
   });
 
   it('when GET /things/{id}/stuff, then 405 invalid_method with Allow: POST', async () => {
