@@ -1,13 +1,21 @@
 import type { z } from 'zod';
-import type { StoredDoc } from '../couch/client';
-import { loadDoc, newId } from '../couch/docs';
+import type { Db, StoredDoc } from '../couch/client';
+import { encodedAccountDb } from '../couch/account-db';
+import { hardDeleteDoc, loadDoc, newId, saveDoc, softDeleteDoc } from '../couch/docs';
 import { queryListing, type Listing } from '../couch/views';
 import { parseFilters } from './filters';
 import { parsePageRequest } from './pagination';
-import { deepMerge, isPlainObject, privateFields, publicView, type JsonObject } from './documents';
+import {
+  deepMerge,
+  isPlainObject,
+  privateFields,
+  publicView,
+  type JsonObject,
+  type SaveStamp,
+} from './documents';
 import { validationFailure } from './errors';
 import { CLIENT_ID_PATTERN, parsePublicData } from './schema';
-import type { CrossbarRequest, Outcome } from './types';
+import type { CrossbarRequest, Outcome, Reply } from './types';
 
 /** A document kind stored in account databases: its `pvt_type` and its schema. */
 export interface DocumentKind {
@@ -20,15 +28,17 @@ function db(req: CrossbarRequest) {
   return req.db;
 }
 
-/** The `_id` of a new document: the client's `id` when it is a safe id, else a fresh one. */
-export function idForCreate(data: unknown): string {
+/**
+ * The `_id` of a new document: the client's `id` when it matches `pattern` (core.md §14.2: safe
+ * ids only, never `_design/…`), else a fresh one.
+ */
+export function idForCreate(data: unknown, pattern: RegExp = CLIENT_ID_PATTERN): string {
   const wanted = isPlainObject(data) ? data.id : undefined;
   if (wanted === undefined) return newId();
-  if (typeof wanted !== 'string' || !CLIENT_ID_PATTERN.test(wanted)) {
-    const pattern = CLIENT_ID_PATTERN.source;
+  if (typeof wanted !== 'string' || !pattern.test(wanted)) {
     throw validationFailure('id', 'pattern', {
-      message: `Failed to match pattern '${pattern}'`,
-      target: pattern,
+      message: `Failed to match pattern '${pattern.source}'`,
+      target: pattern.source,
       value: wanted,
     });
   }
@@ -123,16 +133,74 @@ export function validateDocument(
 }
 
 /** GET of a collection: one page of a view (filters and pagination from the request). */
-export async function validateListing(req: CrossbarRequest, listing: Listing): Promise<Outcome> {
-  const result = await queryListing(
-    db(req),
-    listing,
-    parsePageRequest(req.value),
-    parseFilters(req.query),
-    req.log,
-  );
+export async function validateListing(
+  req: CrossbarRequest,
+  listing: Listing,
+  viewDb: Db = db(req),
+): Promise<Outcome> {
+  const page = parsePageRequest(req.value);
+  const result = await queryListing(viewDb, listing, page, parseFilters(req.query), req.log);
   return {
     kind: 'reply',
     reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },
   };
+}
+
+/** What every save stamps: module type, account, request, and who did it. */
+export function saveStamp(req: CrossbarRequest, type: string): SaveStamp {
+  const stamp: SaveStamp = { type, requestId: req.requestId };
+  if (req.account) {
+    stamp.accountId = req.account._id;
+    stamp.accountDb = encodedAccountDb(req.account._id);
+  }
+  if (req.identity) {
+    stamp.authAccountId = req.identity.accountId;
+    if (req.identity.ownerId !== undefined) stamp.authUserId = req.identity.ownerId;
+  }
+  return stamp;
+}
+
+function requireDb(req: CrossbarRequest) {
+  if (!req.db) throw new Error('a document write outside an account');
+  return req.db;
+}
+
+/** The generic writes of core.md §14.4: create, replace/merge, soft or hard delete. */
+export async function executeDocumentWrite(
+  req: CrossbarRequest,
+  outcome: Exclude<Outcome, { kind: 'reply' }>,
+): Promise<Reply> {
+  const db = requireDb(req);
+  const stamp = saveStamp(req, outcome.type);
+  switch (outcome.kind) {
+    case 'create': {
+      const saved = await saveDoc(db, outcome.doc, stamp);
+      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'created doc');
+      return { status: 201, data: publicView(saved), revision: saved._rev!, createdId: saved._id };
+    }
+    case 'update': {
+      const saved = await saveDoc(db, outcome.doc, stamp);
+      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'saved doc');
+      return { data: publicView(saved), revision: saved._rev! };
+    }
+    case 'delete':
+      return deleteDocument(req, outcome.current, stamp);
+  }
+}
+
+async function deleteDocument(
+  req: CrossbarRequest,
+  current: StoredDoc,
+  stamp: SaveStamp,
+): Promise<Reply> {
+  const db = requireDb(req);
+  const deleted = { _read_only: { deleted: true } };
+  if (req.flag('should_soft_delete', true)) {
+    const saved = await softDeleteDoc(db, current, stamp);
+    req.log.info({ doc_id: saved._id, rev: saved._rev }, 'soft-deleted doc');
+    return { data: { ...publicView(saved), ...deleted }, revision: saved._rev! };
+  }
+  const rev = await hardDeleteDoc(db, current);
+  req.log.info({ doc_id: current._id, rev }, 'deleted doc');
+  return { data: { ...publicView(current), ...deleted }, revision: rev };
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Next } from 'koa';
-import type { AccountDoc, Couch, StoredDoc } from '../couch/client';
-import { accountDb, encodedAccountDb } from '../couch/account-db';
+import type { AccountDoc, Couch } from '../couch/client';
+import { accountDb } from '../couch/account-db';
 import { isLiveAccount, type AccountDirectory } from '../couch/account-directory';
-import { hardDeleteDoc, saveDoc, softDeleteDoc } from '../couch/docs';
 import {
   classifyContentType,
   mediaType,
@@ -14,7 +13,8 @@ import {
 } from './body';
 import { isTabular, toCsv } from './csv';
 import { negotiate } from './negotiation';
-import { publicView, isPlainObject, type JsonObject, type SaveStamp } from './documents';
+import { executeDocumentWrite } from './crud';
+import { isPlainObject, type JsonObject } from './documents';
 import { successEnvelope } from './envelope';
 import { ApiError } from './errors';
 import { envelopeContext, sendJson, setCorsHeaders, type CrossbarContext } from './middleware';
@@ -299,65 +299,6 @@ function checkIfMatch(ctx: CrossbarContext, outcome: Exclude<Outcome, { kind: 'r
   if (!ifMatch || outcome.kind === 'create') return;
   const current = outcome.current._rev ?? '';
   if (!etagMatches(ifMatch, current)) throw new ApiError('precondition_failed', { cause: current });
-}
-
-/** What every save stamps: module type, account, request, and who did it. */
-export function saveStamp(req: CrossbarRequest, type: string): SaveStamp {
-  const stamp: SaveStamp = { type, requestId: req.requestId };
-  if (req.account) {
-    stamp.accountId = req.account._id;
-    stamp.accountDb = encodedAccountDb(req.account._id);
-  }
-  if (req.identity) {
-    stamp.authAccountId = req.identity.accountId;
-    if (req.identity.ownerId !== undefined) stamp.authUserId = req.identity.ownerId;
-  }
-  return stamp;
-}
-
-function requireDb(req: CrossbarRequest) {
-  if (!req.db) throw new Error('a document write outside an account');
-  return req.db;
-}
-
-/** The generic writes of core.md §14.4: create, replace/merge, soft or hard delete. */
-export async function executeDocumentWrite(
-  req: CrossbarRequest,
-  outcome: Exclude<Outcome, { kind: 'reply' }>,
-): Promise<Reply> {
-  const db = requireDb(req);
-  const stamp = saveStamp(req, outcome.type);
-  switch (outcome.kind) {
-    case 'create': {
-      const saved = await saveDoc(db, outcome.doc, stamp);
-      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'created doc');
-      return { status: 201, data: publicView(saved), revision: saved._rev!, createdId: saved._id };
-    }
-    case 'update': {
-      const saved = await saveDoc(db, outcome.doc, stamp);
-      req.log.info({ doc_id: saved._id, rev: saved._rev }, 'saved doc');
-      return { data: publicView(saved), revision: saved._rev! };
-    }
-    case 'delete':
-      return deleteDocument(req, outcome.current, stamp);
-  }
-}
-
-async function deleteDocument(
-  req: CrossbarRequest,
-  current: StoredDoc,
-  stamp: SaveStamp,
-): Promise<Reply> {
-  const db = requireDb(req);
-  const deleted = { _read_only: { deleted: true } };
-  if (req.flag('should_soft_delete', true)) {
-    const saved = await softDeleteDoc(db, current, stamp);
-    req.log.info({ doc_id: saved._id, rev: saved._rev }, 'soft-deleted doc');
-    return { data: { ...publicView(saved), ...deleted }, revision: saved._rev! };
-  }
-  const rev = await hardDeleteDoc(db, current);
-  req.log.info({ doc_id: current._id, rev }, 'deleted doc');
-  return { data: { ...publicView(current), ...deleted }, revision: rev };
 }
 
 function md5(text: string): string {

@@ -8,13 +8,16 @@
 import type { AccountDoc, StoredDoc } from '../../couch/client';
 import type { AccountDirectory } from '../../couch/account-directory';
 import { loadDoc } from '../../couch/docs';
-import { queryListing } from '../../couch/views';
-import { idForCreate } from '../../core/crud';
-import { deepMerge, isPlainObject, publicView, type JsonObject } from '../../core/documents';
-import { ApiError, validationFailure } from '../../core/errors';
-import { parseFilters } from '../../core/filters';
-import { parsePageRequest } from '../../core/pagination';
-import { saveStamp } from '../../core/pipeline';
+import type { ViewRow } from '../../couch/views';
+import { idForCreate, saveStamp, validateListing } from '../../core/crud';
+import {
+  deepMerge,
+  isPlainObject,
+  privateFields,
+  publicView,
+  type JsonObject,
+} from '../../core/documents';
+import { ApiError } from '../../core/errors';
 import { parsePublicData } from '../../core/schema';
 import type {
   CrossbarModule,
@@ -127,15 +130,8 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
     if (fields.realm === '') delete fields.realm;
     const parsed = parsePublicData(AccountSchema, fields);
     const { enabled: _enabled, ...data } = parsed;
-    const id = idForCreate(req.data);
-    if (isPlainObject(req.data) && req.data.id !== undefined && !ACCOUNT_ID_PATTERN.test(id)) {
-      const pattern = ACCOUNT_ID_PATTERN.source;
-      throw validationFailure('id', 'pattern', {
-        message: `Failed to match pattern '${pattern}'`,
-        target: pattern,
-        value: id,
-      });
-    }
+    // DECISION 23: a client id must be usable as an account id (32 lowercase hex).
+    const id = idForCreate(req.data, ACCOUNT_ID_PATTERN);
     data.realm ??= generateRealm(deps.config.realmSuffix);
     await checkUnique(req.couch, { _id: id, name: data.name, realm: data.realm }, req.log);
     await parentFor(req);
@@ -165,38 +161,10 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
     ) {
       await checkUnique(req.couch, { _id: id, name: data.name, realm: data.realm }, req.log);
     }
-    const privateKeys = Object.fromEntries(
-      Object.entries(current).filter(([key]) => key.startsWith('_') || key.startsWith('pvt_')),
-    );
-    const doc: StoredDoc = { ...privateKeys, ...data, _id: id };
+    const doc: StoredDoc = { ...privateFields(current), ...data, _id: id };
     if (enabled !== undefined && mayToggle(req, current))
       doc.pvt_enabled = parsed.enabled !== false;
     return { kind: 'update', type: 'account', current, doc };
-  }
-
-  async function validateListing(
-    req: CrossbarRequest,
-    id: string,
-    which: string,
-  ): Promise<Outcome> {
-    const result = await queryListing(
-      req.couch.accounts,
-      {
-        dbClass: 'accounts',
-        design: 'accounts',
-        view: LISTINGS[which]!,
-        startkey: [id],
-        endkey: [id, {}],
-        toItem: (row) => row.value,
-      },
-      parsePageRequest(req.value),
-      parseFilters(req.query),
-      req.log,
-    );
-    return {
-      kind: 'reply',
-      reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },
-    };
   }
 
   async function validateParents(account: AccountDoc): Promise<Outcome> {
@@ -215,7 +183,11 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
       return { kind: 'reply', reply: { data: { api_key: doc.pvt_api_key } } };
     }
     if (sub === 'parents') return validateParents(req.account);
-    if (sub !== undefined) return validateListing(req, id, sub);
+    if (sub !== undefined) {
+      const listing = { dbClass: 'accounts', design: 'accounts', view: LISTINGS[sub]! } as const;
+      const range = { startkey: [id], endkey: [id, {}], toItem: (row: ViewRow) => row.value };
+      return validateListing(req, { ...listing, ...range }, req.couch.accounts);
+    }
     switch (req.method) {
       case 'GET': {
         const doc = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
