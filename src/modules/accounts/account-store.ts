@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountDoc, Couch } from '../../couch/client';
+import type { AccountDoc, Couch, StoredDoc } from '../../couch/client';
 import { accountDb, accountDbName, encodedAccountDb } from '../../couch/account-db';
 import type { AccountDirectory } from '../../couch/account-directory';
 import { ensureDesignDocs } from '../../couch/design-docs';
@@ -7,6 +7,7 @@ import { findDoc, isCouchStatus, toApiError, writeDoc } from '../../couch/docs';
 import { queryView } from '../../couch/views';
 import {
   alphanumName,
+  gregorianNow,
   stampPrivateFields,
   type JsonObject,
   type SaveStamp,
@@ -145,59 +146,142 @@ export async function createAccount(
   ) as AccountDoc;
 
   const dbName = accountDbName(id);
+  const claims: Array<[UniqueField, string]> = [];
+  let isDbCreated = false;
   try {
-    await couch.server.db.create(dbName);
-  } catch (err) {
-    // The database exists: that id is taken (a client-chosen id, or a crash we must not overwrite).
-    throw toApiError(isCouchStatus(err, 412) ? { statusCode: 409 } : err, id);
-  }
-  try {
+    for (const [field, value] of uniqueValues(doc)) {
+      await claimUnique(couch, field, value, id);
+      claims.push([field, value]);
+    }
+    try {
+      await couch.server.db.create(dbName);
+      isDbCreated = true;
+    } catch (err) {
+      // The database exists: that id is taken (a client-chosen id, or a crash we must not overwrite).
+      throw toApiError(isCouchStatus(err, 412) ? { statusCode: 409 } : err, id);
+    }
     await ensureDesignDocs(accountDb(couch, id), 'account', log);
     await writeDoc(accountDb(couch, id), doc);
     const saved = (await writeDoc(couch.accounts, doc)) as AccountDoc;
-    await loseConcurrentDuplicate(couch, saved, log);
     directory.remember(id, saved);
     log.info({ account_id: id, account_db: dbName }, 'created account');
     return saved;
   } catch (err) {
-    await rollbackAccount(couch, id, log);
+    await rollbackAccount(couch, id, isDbCreated, claims, log);
     throw err;
   }
 }
 
-/**
- * Two creates with one name can both pass the check before saving; after saving, the account
- * created first (then the lower id) keeps the name and the other gives up.
- */
-async function loseConcurrentDuplicate(
-  couch: Couch,
-  saved: AccountDoc,
-  log: Logger,
-): Promise<void> {
-  for (const [field, find] of [
-    ['name', findAccountIdsByName],
-    ['realm', findAccountIdsByRealm],
-  ] as const) {
-    const value = saved[field];
-    if (typeof value !== 'string') continue;
-    const holders = (await find(couch, value, log)).filter((holder) => holder !== saved._id);
-    for (const holder of holders) {
-      const other = await findDoc(couch.accounts, holder);
-      if (!other) continue;
-      const isOlder =
-        Number(other.pvt_created) < Number(saved.pvt_created) ||
-        (other.pvt_created === saved.pvt_created && holder < saved._id);
-      if (isOlder) {
-        const message =
-          field === 'name' ? 'Account name already in use' : 'Account realm already in use';
-        throw validationFailure(field, 'unique', { message, cause: value });
-      }
-    }
-  }
+/** How a unique account field is compared, and what a clash says (spec §2.1). */
+const UNIQUE_FIELDS = {
+  name: { normalize: alphanumName, message: 'Account name already in use' },
+  realm: {
+    normalize: (realm: string) => realm.toLowerCase(),
+    message: 'Account realm already in use',
+  },
+} as const;
+type UniqueField = keyof typeof UNIQUE_FIELDS;
+
+/** How long a claim counts while its account does not exist yet (its create is in flight). */
+const CLAIM_GRACE_S = 60;
+
+function claimId(field: UniqueField, value: string): string {
+  return `crossbar_ts_unique_${field}_${UNIQUE_FIELDS[field].normalize(value)}`;
 }
 
-async function rollbackAccount(couch: Couch, id: string, log: Logger): Promise<void> {
+function notUnique(field: UniqueField, value: string) {
+  return validationFailure(field, 'unique', {
+    message: UNIQUE_FIELDS[field].message,
+    cause: value,
+  });
+}
+
+/** A claim whose account is gone, deleted or renamed, or never appeared in time, is free. */
+async function isStaleClaim(
+  couch: Couch,
+  claim: StoredDoc,
+  field: UniqueField,
+  value: string,
+): Promise<boolean> {
+  const holder = await findDoc(couch.accounts, String(claim.account_id));
+  if (!holder) return gregorianNow() - Number(claim.pvt_created) > CLAIM_GRACE_S;
+  if (holder.pvt_deleted === true) return true;
+  const held = holder[field];
+  const { normalize } = UNIQUE_FIELDS[field];
+  return typeof held !== 'string' || normalize(held) !== normalize(value);
+}
+
+/**
+ * Claims a name or realm for an account being created: a create-if-absent document in
+ * `accounts`, so of concurrent creates on any replica exactly one gets it (the view check
+ * before it only sees accounts already saved).
+ */
+async function claimUnique(
+  couch: Couch,
+  field: UniqueField,
+  value: string,
+  accountId: string,
+): Promise<void> {
+  const _id = claimId(field, value);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const existing = await findDoc(couch.accounts, _id);
+    if (
+      existing &&
+      existing.account_id !== accountId &&
+      !(await isStaleClaim(couch, existing, field, value))
+    ) {
+      throw notUnique(field, value);
+    }
+    if (existing?.account_id === accountId) return;
+    try {
+      const claim = {
+        account_id: accountId,
+        pvt_type: 'crossbar_ts_claim',
+        pvt_created: gregorianNow(),
+      };
+      await couch.accounts.insert({
+        ...claim,
+        _id,
+        ...(existing?._rev ? { _rev: existing._rev } : {}),
+      });
+      return;
+    } catch (err) {
+      // Someone else wrote the claim first: read it again and judge.
+      if (!isCouchStatus(err, 409)) throw toApiError(err, _id);
+    }
+  }
+  throw notUnique(field, value);
+}
+
+/** Gives a claim back after a failed create. */
+async function releaseClaim(
+  couch: Couch,
+  field: UniqueField,
+  value: string,
+  accountId: string,
+): Promise<void> {
+  const claim = await findDoc(couch.accounts, claimId(field, value));
+  if (claim?._rev && claim.account_id === accountId)
+    await couch.accounts.destroy(claim._id, claim._rev);
+}
+
+function uniqueValues(doc: AccountDoc): Array<[UniqueField, string]> {
+  return (['name', 'realm'] as const).flatMap((field) => {
+    const value = doc[field];
+    return typeof value === 'string' ? [[field, value] as [UniqueField, string]] : [];
+  });
+}
+
+async function rollbackAccount(
+  couch: Couch,
+  id: string,
+  isDbCreated: boolean,
+  claims: Array<[UniqueField, string]>,
+  log: Logger,
+): Promise<void> {
   try {
+    for (const [field, value] of claims) await releaseClaim(couch, field, value, id);
+    if (!isDbCreated) return;
     const copy = await findDoc(couch.accounts, id);
     if (copy?._rev) await couch.accounts.destroy(id, copy._rev);
     await couch.server.db.destroy(accountDbName(id));
