@@ -4,6 +4,7 @@ import { createAccountsModule } from './accounts/accounts.module';
 import { createApiAuthModule } from './auth/api-auth.module';
 import { createTokenAuthModule } from './auth/token-auth.module';
 import { createUserAuthModule } from './auth/user-auth.module';
+import { listsModule } from './lists/lists.module';
 import { thingsModule } from './things/things.module';
 import { usersModule } from './users/users.module';
 
@@ -25,5 +26,6 @@ export function buildModules(deps: AppDeps): CrossbarModule[] {
     createTokenAuthModule(auth),
     usersModule,
     thingsModule,
+    listsModule,
   ];
 }

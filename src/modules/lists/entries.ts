@@ -114,7 +114,8 @@ export async function deleteAllEntries(
       },
       req.log,
     );
-    const chunk = skipFirst && rows[0] && isDeepStrictEqual(rows[0].key, from) ? rows.slice(1) : rows;
+    const chunk =
+      skipFirst && rows[0] && isDeepStrictEqual(rows[0].key, from) ? rows.slice(1) : rows;
     const doomed = chunk.filter(
       (row) => row.id !== listId && row.doc?.pvt_type === 'list_entry' && row.doc._rev,
     );
@@ -138,7 +139,7 @@ async function bulkDelete(
   const docs = rows.map((row) => ({ _id: row.id, _rev: row.doc!._rev!, _deleted: true }));
   let results: BulkResult[];
   try {
-    results = (await db.bulk({ docs })) as BulkResult[];
+    results = await db.bulk({ docs });
   } catch (err) {
     throw toApiError(err);
   }

@@ -5,8 +5,7 @@
  * straight into CouchDB's attachment PUT, counted on the way, and the PUT is aborted (so nothing
  * is stored and the old photo stays) when the body grows past the limit.
  */
-import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import { finished, PassThrough, Transform, type Readable } from 'node:stream';
 import Busboy from 'busboy';
 import type { Db, StoredDoc } from '../../couch/client';
 import { toApiError } from '../../couch/docs';
@@ -79,17 +78,20 @@ export function photoStub(entry: StoredDoc): PhotoStub | undefined {
   const stub = attachments?.[PHOTO_ATTACHMENT];
   if (!stub) return undefined;
   return {
-    contentType: typeof stub.content_type === 'string' ? stub.content_type : 'image/jpeg',
+    contentType:
+      typeof stub.content_type === 'string' ? stub.content_type : 'application/octet-stream',
     digest: typeof stub.digest === 'string' ? stub.digest : '',
     length: typeof stub.length === 'number' ? stub.length : -1,
   };
 }
 
-/** Fails with `err` when `source` goes away before its end (the client hung up). */
-function onAbort(source: Readable, fail: (err: Error) => void): void {
-  source.once('error', fail);
-  source.once('close', () => {
-    if (!source.readableEnded) fail(new Error('request body aborted'));
+/**
+ * Calls `fail` when `source` errors or closes before its end (the client hung up, a form was cut
+ * short), also when that already happened: `finished` looks at the stream's state first.
+ */
+function onFailure(source: Readable, fail: (err: Error) => void): void {
+  finished(source, { writable: false }, (err) => {
+    if (err) fail(err);
   });
 }
 
@@ -99,6 +101,8 @@ function onAbort(source: Readable, fail: (err: Error) => void): void {
  */
 function readHead(stream: Readable, size: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
+    if (stream.destroyed && !stream.readableEnded) return reject(new Error('request body aborted'));
     const settle = (err: Error | undefined, head?: Buffer): void => {
       stream.off('readable', onReadable);
       stream.off('end', onEnd);
@@ -127,9 +131,16 @@ interface FilePart {
   declaredType: string;
 }
 
+function multipartInvalid(err: Error): ApiError {
+  if (err instanceof ApiError) return err;
+  return validationFailure('multipart', 'invalid', { message: err.message, target: 'body' });
+}
+
 /**
  * The first multipart part that has a filename (any field name: the Address Books app sends
  * `fileToUpload`); fields and later files are drained unread. undefined when there is none.
+ * The part comes through a stream of ours, so that a form cut short or malformed halfway through
+ * the file fails it with 400 `multipart.invalid` (busboy's own stream fails with a bare Error).
  */
 function firstFilePart(body: Readable, contentType: string): Promise<FilePart | undefined> {
   return new Promise((resolve, reject) => {
@@ -138,32 +149,33 @@ function firstFilePart(body: Readable, contentType: string): Promise<FilePart | 
       parser = Busboy({ headers: { 'content-type': contentType } });
     } catch (err) {
       body.resume();
-      reject(
-        validationFailure('multipart', 'invalid', {
-          message: (err as Error).message,
-          target: 'body',
-        }),
-      );
+      reject(multipartInvalid(err as Error));
       return;
     }
-    let found: Readable | undefined;
+    let found: PassThrough | undefined;
     parser.on('file', (_field, stream, info) => {
       if (found || info.filename === undefined) {
         stream.resume();
         return;
       }
-      found = stream;
-      resolve({ stream, declaredType: info.mimeType });
+      const part = new PassThrough();
+      // Failures are read from the stream's state (onFailure, readHead), never left unhandled.
+      part.on('error', () => undefined);
+      stream.on('error', (err: Error) => part.destroy(multipartInvalid(err)));
+      stream.pipe(part);
+      found = part;
+      resolve({ stream: part, declaredType: info.mimeType });
     });
     parser.on('error', (err: Error) => {
-      if (found) found.destroy(err);
-      else
-        reject(validationFailure('multipart', 'invalid', { message: err.message, target: 'body' }));
+      body.unpipe(parser);
+      body.resume();
+      if (found) found.destroy(multipartInvalid(err));
+      else reject(multipartInvalid(err));
     });
     parser.on('close', () => {
       if (!found) resolve(undefined);
     });
-    onAbort(body, (err) => parser.destroy(err));
+    onFailure(body, (err) => parser.destroy(err));
     body.pipe(parser);
   });
 }
@@ -192,11 +204,6 @@ export async function openUpload(body: Readable, contentType: string): Promise<P
   return { head, rest: source, type };
 }
 
-/** Gives up on an upload that will not be stored (a 412 or 409 came first). */
-export function discardUpload(upload: PhotoUpload): void {
-  upload.rest.resume();
-}
-
 /**
  * Streams the upload into the entry's `photo` attachment with the entry's `_rev`; returns the
  * new `_rev`. Over `limit` bytes → 413, and the aborted PUT stores nothing.
@@ -222,7 +229,7 @@ export async function storePhoto(
   });
   // A meter that failed is the 413 (or the client's hang-up) reported below: no unhandled event.
   meter.on('error', () => undefined);
-  onAbort(upload.rest, (err) => {
+  onFailure(upload.rest, (err) => {
     failure ??= err;
     meter.destroy(err);
   });
@@ -246,14 +253,13 @@ export async function storePhoto(
 
 /** The stored photo as a stream; CouchDB errors surface on the stream. */
 export function readPhoto(db: Db, entryId: string): Readable {
-  // nano types the PassThrough it returns as a process stream.
-  return db.attachment.getAsStream(entryId, PHOTO_ATTACHMENT) as unknown as Readable;
+  return db.attachment.getAsStream(entryId, PHOTO_ATTACHMENT);
 }
 
 /** The stored photo's bytes (for the vCard's `PHOTO`). */
 export async function readPhotoBytes(db: Db, entryId: string): Promise<Buffer> {
   try {
-    return (await db.attachment.get(entryId, PHOTO_ATTACHMENT)) as Buffer;
+    return await db.attachment.get(entryId, PHOTO_ATTACHMENT);
   } catch (err) {
     throw toApiError(err, entryId);
   }

@@ -41,18 +41,23 @@ export function escapeText(value: string): string {
  * each physical line ending with CRLF.
  */
 export function foldLine(line: string): string {
+  // ASCII (every PHOTO line: megabytes of base64) is one octet per character: cut by length.
+  if (/^[\x20-\x7e]*$/.test(line)) {
+    const ascii = [line.slice(0, MAX_LINE_OCTETS)];
+    for (let at = MAX_LINE_OCTETS; at < line.length; at += MAX_LINE_OCTETS - 1)
+      ascii.push(` ${line.slice(at, at + MAX_LINE_OCTETS - 1)}`);
+    return ascii.map((physical) => physical + CRLF).join('');
+  }
   const lines: string[] = [];
   let current = '';
   let octets = 0;
-  let limit = MAX_LINE_OCTETS;
   // for…of walks code points, so a character's UTF-8 bytes are never split.
   for (const char of line) {
     const size = Buffer.byteLength(char, 'utf8');
-    if (octets + size > limit) {
+    if (octets + size > MAX_LINE_OCTETS) {
       lines.push(current);
       current = ' ';
       octets = 1;
-      limit = MAX_LINE_OCTETS;
     }
     current += char;
     octets += size;
