@@ -1,5 +1,8 @@
 import { mediaType } from './body';
 
+/** What every crossbar endpoint answers unless it says otherwise: JSON, or CSV on request (core.md §13.1). */
+export const DEFAULT_PRODUCES: readonly string[] = ['application/json', 'text/csv'];
+
 /** Names clients use for the same thing. */
 const ALIASES: Record<string, string> = {
   'application/x-json': 'application/json',

@@ -12,7 +12,8 @@ import {
   readText,
 } from './body';
 import { isTabular, toCsv } from './csv';
-import { negotiate } from './negotiation';
+import { etagMatches } from './etag';
+import { DEFAULT_PRODUCES, negotiate } from './negotiation';
 import { executeDocumentWrite } from './crud';
 import { isPlainObject, type JsonObject } from './documents';
 import { successEnvelope } from './envelope';
@@ -33,8 +34,6 @@ const CROSSBAR_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE
 const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 /** Tokens that mean "no token" (monster-ui sends `X-Auth-Token: undefined`). */
 const NO_TOKEN = new Set(['', 'undefined', 'null']);
-/** Every crossbar JSON answer can also be had as CSV (core.md §13.1). */
-const JSON_OR_CSV = ['application/json', 'text/csv'] as const;
 /** JSONP callback names we run (DECISION 17): no script injection through `jsonp`. */
 const JSONP_CALLBACK = /^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$/;
 /** crossbar's default `Expires` on GET responses: never cache. */
@@ -100,18 +99,6 @@ function mayAccess(identity: Identity, account: AccountDoc): boolean {
     identity.accountId === account._id ||
     (account.pvt_tree ?? []).includes(identity.accountId)
   );
-}
-
-function etagMatches(header: string, etag: string): boolean {
-  return header
-    .split(',')
-    .map((tag) =>
-      tag
-        .trim()
-        .replace(/^W\//, '')
-        .replace(/^"(.*)"$/, '$1'),
-    )
-    .some((tag) => tag === '*' || tag === etag);
 }
 
 /**
@@ -229,7 +216,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
     // 12. Accept.
     const accepted = negotiate(
       ctx.get('Accept'),
-      route.module.produces?.(route.tokens) ?? JSON_OR_CSV,
+      route.module.produces?.(route.tokens) ?? DEFAULT_PRODUCES,
     );
     if (accepted === undefined) throw new ApiError('not_acceptable', { cause: ctx.get('Accept') });
 

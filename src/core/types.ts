@@ -127,8 +127,8 @@ export interface CrossbarModule {
    * bodies bypass the pipeline's parser; any other non-JSON type on a write is a 415.
    */
   acceptsContent?(tokens: readonly string[], mediaType: string): boolean;
-  /** What a path can answer, best first, for `Accept` (406 when none fits). Default: JSON. */
-  produces?(tokens: readonly string[]): readonly string[];
+  /** What a path can answer, best first, for `Accept` (406 when none fits); undefined: the default (JSON or CSV). */
+  produces?(tokens: readonly string[]): readonly string[] | undefined;
   validate(req: CrossbarRequest): Promise<Outcome>;
   /** Overrides the generic document write for an outcome. */
   execute?(req: CrossbarRequest, outcome: Exclude<Outcome, { kind: 'reply' }>): Promise<Reply>;

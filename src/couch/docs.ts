@@ -110,3 +110,24 @@ export async function hardDeleteDoc(db: Db, doc: StoredDoc): Promise<string> {
     throw toApiError(err, doc._id);
   }
 }
+
+/** One document `_bulk_docs` could not delete. */
+export interface BulkFailure {
+  id: string;
+  error: string;
+}
+
+/** Hard-deletes docs in one `_bulk_docs` call; returns the ones that failed (the rest are gone). */
+export async function bulkHardDelete(db: Db, docs: StoredDoc[]): Promise<BulkFailure[]> {
+  let results: Array<{ id?: string; error?: string }>;
+  try {
+    results = await db.bulk({
+      docs: docs.map((doc) => ({ _id: doc._id, _rev: doc._rev, _deleted: true })),
+    });
+  } catch (err) {
+    throw toApiError(err);
+  }
+  return results
+    .filter((result) => result.error !== undefined)
+    .map((result) => ({ id: result.id ?? '', error: String(result.error) }));
+}

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError } from '../core/errors';
 import type { Filter } from '../core/filters';
-import { encodeStartKey, type PageRequest } from '../core/pagination';
+import { encodeStartKey, type PageRequest, type StartPosition } from '../core/pagination';
 import type { PageInfo } from '../core/envelope';
 import type { Logger } from '../logger';
 import type { Db, StoredDoc } from './client';
@@ -73,6 +73,8 @@ export interface Listing {
   startkey?: unknown;
   endkey?: unknown;
   toItem(row: ViewRow): unknown;
+  /** Maps a client's `start_key` into this range (undefined: from the top); default: as sent. */
+  resolveStart?(start: StartPosition): StartPosition | undefined;
 }
 
 export interface ListingResult {
@@ -82,6 +84,52 @@ export interface ListingResult {
 }
 
 const CHUNK = 1000;
+
+/** A range of a view whose keys are unique, read from `startkey` on. */
+export interface ViewRange {
+  dbClass: DbClass;
+  design: string;
+  view: string;
+  startkey?: unknown;
+  endkey?: unknown;
+  /** The first row at `startkey` whose id sorts before this is skipped (DECISION 12). */
+  startDocId?: string;
+}
+
+/**
+ * Walks a range in chunks, handing each chunk's rows to `onChunk` until the range ends or it
+ * answers `false`. Never `startkey_docid` (the embedded server ignores it): keys are unique, so
+ * each chunk starts at the last key read and skips that one row.
+ */
+export async function walkView(
+  db: Db,
+  range: ViewRange,
+  options: { chunk: (read: number) => number; includeDocs: boolean },
+  onChunk: (rows: ViewRow[]) => Promise<boolean | void> | boolean | void,
+  log?: Logger,
+): Promise<void> {
+  let startkey = range.startkey;
+  let skipKey = false;
+  let skipBefore = range.startDocId;
+  for (let read = 0; ;) {
+    const limit = options.chunk(read) + (skipKey ? 1 : 0);
+    const params: ViewParams = { limit, include_docs: options.includeDocs };
+    if (startkey !== undefined) params.startkey = startkey;
+    if (range.endkey !== undefined) params.endkey = range.endkey;
+    const rows = await queryView(db, range.dbClass, range.design, range.view, params, log);
+    const fresh = rows.filter((row) => {
+      const isStart = isDeepStrictEqual(row.key, startkey);
+      return !(isStart && (skipKey || (skipBefore !== undefined && row.id < skipBefore)));
+    });
+    read += fresh.length;
+    if ((await onChunk(fresh)) === false) return;
+    const last = rows.at(-1);
+    if (!last || rows.length < limit) return;
+    startkey = last.key;
+    skipKey = true;
+    skipBefore = undefined;
+  }
+}
 
 /**
  * Reads one page of a view whose keys are unique (core.md §9): `limit = page_size + 1`, the
@@ -98,31 +146,30 @@ export async function queryListing(
   const wanted = page.pageSize === undefined ? Infinity : page.pageSize + 1;
   const hasFilters = filters.length > 0;
   const kept: ViewRow[] = [];
-  let startkey = page.start ? page.start.key : listing.startkey;
-  let skipEqualKey = false;
-  let skipBefore = page.start?.docId;
-
-  while (kept.length < wanted) {
-    const limit = hasFilters || page.pageSize === undefined ? CHUNK : wanted - kept.length;
-    const params: ViewParams = { limit: limit + (skipEqualKey ? 1 : 0), include_docs: hasFilters };
-    if (startkey !== undefined) params.startkey = startkey;
-    if (listing.endkey !== undefined) params.endkey = listing.endkey;
-    const rows = await queryView(db, listing.dbClass, listing.design, listing.view, params, log);
-    for (const row of rows) {
-      if (skipEqualKey && isDeepStrictEqual(row.key, startkey)) continue;
-      if (skipBefore !== undefined && isDeepStrictEqual(row.key, startkey) && row.id < skipBefore)
-        continue;
-      if (hasFilters && !(row.doc && filters.every((keep) => keep(row.doc as StoredDoc)))) continue;
-      kept.push(row);
-      if (kept.length >= wanted) break;
-    }
-    const last = rows.at(-1);
-    if (!last || rows.length < params.limit!) break;
-    // Keys are unique, so the next chunk starts just after the last key read.
-    startkey = last.key;
-    skipEqualKey = true;
-    skipBefore = undefined;
-  }
+  const start =
+    page.start && (listing.resolveStart ? listing.resolveStart(page.start) : page.start);
+  const range: ViewRange = {
+    ...listing,
+    ...(start ? { startkey: start.key } : {}),
+    ...(start?.docId !== undefined ? { startDocId: start.docId } : {}),
+  };
+  const chunk = (): number =>
+    hasFilters || page.pageSize === undefined ? CHUNK : wanted - kept.length;
+  await walkView(
+    db,
+    range,
+    { chunk, includeDocs: hasFilters },
+    (rows) => {
+      for (const row of rows) {
+        if (hasFilters && !(row.doc && filters.every((keep) => keep(row.doc as StoredDoc))))
+          continue;
+        kept.push(row);
+        if (kept.length >= wanted) return false;
+      }
+      return true;
+    },
+    log,
+  );
 
   if (page.pageSize === undefined) return { items: kept.map((row) => listing.toItem(row)) };
   const next = kept.length > page.pageSize ? kept[page.pageSize] : undefined;

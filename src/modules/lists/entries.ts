@@ -5,12 +5,11 @@
  * chunk) could only be found again with `startkey_docid`, which the embedded server ignores
  * (core.md §9). The rows clients see keep KAZOO's shape: `{id, key: <list id>, value}`.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../../couch/client';
-import { toApiError } from '../../couch/docs';
-import { queryListing, queryView, type ViewRow } from '../../couch/views';
-import { parseFilters } from '../../core/filters';
-import { parsePageRequest, type PageRequest, type StartPosition } from '../../core/pagination';
+import { bulkHardDelete } from '../../couch/docs';
+import { walkView, type ViewRow } from '../../couch/views';
+import { validateListing } from '../../core/crud';
+import type { StartPosition } from '../../core/pagination';
 import type { CrossbarRequest, Outcome } from '../../core/types';
 
 /** Our paging view (couch-views/account/crossbar_ts_lists.json). */
@@ -55,34 +54,19 @@ export function entriesStart(
 }
 
 /** `GET /lists/{L}/entries`: one page of raw rows, filters applied to the stored docs. */
-export async function listEntries(req: CrossbarRequest, db: Db, listId: string): Promise<Outcome> {
-  const requested = parsePageRequest(req.value);
-  const start = entriesStart(listId, requested.start);
-  const page: PageRequest = { ...requested, start };
-  const result = await queryListing(
-    db,
+export function listEntries(req: CrossbarRequest, db: Db, listId: string): Promise<Outcome> {
+  return validateListing(
+    req,
     {
       dbClass: 'account',
       design: ENTRIES_DESIGN,
       view: ENTRIES_VIEW,
       ...listRange(listId),
       toItem: (row) => toEntryRow(listId, row),
+      resolveStart: (start) => entriesStart(listId, start),
     },
-    page,
-    parseFilters(req.query),
-    req.log,
+    db,
   );
-  return {
-    kind: 'reply',
-    reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },
-  };
-}
-
-interface BulkResult {
-  id?: string;
-  rev?: string;
-  error?: string;
-  reason?: string;
 }
 
 /**
@@ -97,60 +81,35 @@ export async function deleteAllEntries(
   listId: string,
 ): Promise<EntryRow[]> {
   const deleted: EntryRow[] = [];
-  const { startkey, endkey } = listRange(listId);
-  let from: unknown = startkey;
-  let skipFirst = false;
-  for (;;) {
-    const rows = await queryView(
-      db,
-      'account',
-      ENTRIES_DESIGN,
-      ENTRIES_VIEW,
-      {
-        startkey: from,
-        endkey,
-        include_docs: true,
-        limit: DELETE_CHUNK + (skipFirst ? 1 : 0),
-      },
-      req.log,
-    );
-    const chunk =
-      skipFirst && rows[0] && isDeepStrictEqual(rows[0].key, from) ? rows.slice(1) : rows;
-    const doomed = chunk.filter(
-      (row) => row.id !== listId && row.doc?.pvt_type === 'list_entry' && row.doc._rev,
-    );
-    if (doomed.length > 0) deleted.push(...(await bulkDelete(req, db, listId, doomed)));
-    const last = rows.at(-1);
-    if (!last || rows.length < DELETE_CHUNK + (skipFirst ? 1 : 0)) break;
-    // Keys are unique, so the next chunk starts just after the last key read (deleted or not).
-    from = last.key;
-    skipFirst = true;
-  }
+  const range = {
+    dbClass: 'account',
+    design: ENTRIES_DESIGN,
+    view: ENTRIES_VIEW,
+    ...listRange(listId),
+  } as const;
+  await walkView(
+    db,
+    range,
+    { chunk: () => DELETE_CHUNK, includeDocs: true },
+    async (rows) => {
+      const doomed = rows.filter(
+        (row) => row.id !== listId && row.doc?.pvt_type === 'list_entry' && row.doc._rev,
+      );
+      if (doomed.length === 0) return;
+      const failures = await bulkHardDelete(
+        db,
+        doomed.map((row) => row.doc!),
+      );
+      for (const failure of failures) {
+        req.log.info({ doc_id: failure.id, error: failure.error }, 'list entry not deleted');
+      }
+      const failed = new Set(failures.map((failure) => failure.id));
+      deleted.push(
+        ...doomed.filter((row) => !failed.has(row.id)).map((row) => toEntryRow(listId, row)),
+      );
+    },
+    req.log,
+  );
   req.log.info({ list_id: listId, count: deleted.length }, 'deleted list entries');
   return deleted;
-}
-
-async function bulkDelete(
-  req: CrossbarRequest,
-  db: Db,
-  listId: string,
-  rows: ViewRow[],
-): Promise<EntryRow[]> {
-  const docs = rows.map((row) => ({ _id: row.id, _rev: row.doc!._rev!, _deleted: true }));
-  let results: BulkResult[];
-  try {
-    results = await db.bulk({ docs });
-  } catch (err) {
-    throw toApiError(err);
-  }
-  const failed = new Set<string>();
-  for (const result of results) {
-    if (result.error === undefined) continue;
-    failed.add(result.id ?? '');
-    req.log.info(
-      { doc_id: result.id, error: result.error, reason: result.reason },
-      'list entry not deleted',
-    );
-  }
-  return rows.filter((row) => !failed.has(row.id)).map((row) => toEntryRow(listId, row));
 }

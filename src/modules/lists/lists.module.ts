@@ -29,6 +29,8 @@ import {
   type JsonObject,
 } from '../../core/documents';
 import { ApiError } from '../../core/errors';
+import { etagMatches } from '../../core/etag';
+import { DEFAULT_PRODUCES } from '../../core/negotiation';
 import { parsePublicData } from '../../core/schema';
 import type { CrossbarModule, CrossbarRequest, Outcome, Reply, RouteSpec } from '../../core/types';
 import { deleteAllEntries, listEntries } from './entries';
@@ -57,13 +59,11 @@ const routes: RouteSpec[] = [
   { path: '{list_id}/entries/{entry_id}/photo', methods: ['GET', 'POST', 'DELETE'] },
 ];
 
-/** The core's default answer types (JSON, or CSV on request). */
-const JSON_OR_CSV = ['application/json', 'text/csv'] as const;
 /** vCard negotiation (spec §5): no Accept, `*∕*` or `text/*` gets the first. */
 const VCARD_TYPES = ['text/x-vcard', 'text/vcard', 'text/directory'] as const;
 /** The photo path answers JSON to writes and image bytes to GET: a strict image Accept is fine. */
 const PHOTO_TYPES = [
-  ...JSON_OR_CSV,
+  ...DEFAULT_PRODUCES,
   'image/jpeg',
   'image/png',
   'image/gif',
@@ -272,16 +272,7 @@ async function validateVcard(
 /** Whether `If-None-Match` names this ETag (then the pipeline answers 304 without a body). */
 function isNotModified(req: CrossbarRequest, etag: string): boolean {
   const header = req.header('if-none-match');
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) =>
-      tag
-        .trim()
-        .replace(/^W\//, '')
-        .replace(/^"(.*)"$/, '$1'),
-    )
-    .some((tag) => tag === '*' || tag === etag);
+  return header !== '' && etagMatches(header, etag);
 }
 
 /** `…/photo` (spec §6); the writes themselves happen in `execute`, after `If-Match`. */
@@ -379,7 +370,7 @@ export const listsModule: CrossbarModule = {
   routes,
   acceptsContent: (tokens, mediaType) => isPhotoPath(tokens) && isPhotoUploadType(mediaType),
   produces: (tokens) =>
-    isVcardPath(tokens) ? VCARD_TYPES : isPhotoPath(tokens) ? PHOTO_TYPES : JSON_OR_CSV,
+    isVcardPath(tokens) ? VCARD_TYPES : isPhotoPath(tokens) ? PHOTO_TYPES : undefined,
   validate,
   execute,
 };

@@ -8,7 +8,12 @@
 import { finished, PassThrough, Transform, type Readable } from 'node:stream';
 import Busboy from 'busboy';
 import type { Db, StoredDoc } from '../../couch/client';
-import { toApiError } from '../../couch/docs';
+import {
+  attachmentStream,
+  deleteAttachment,
+  putAttachment,
+  readAttachment,
+} from '../../couch/attachments';
 import { mediaType, payloadTooLarge } from '../../core/body';
 import { ApiError, REQUIRED_MESSAGE, validationFailure } from '../../core/errors';
 
@@ -236,13 +241,10 @@ export async function storePhoto(
   meter.write(upload.head);
   upload.rest.pipe(meter);
   try {
-    const result = await db.attachment.insert(entry._id, PHOTO_ATTACHMENT, meter, upload.type, {
-      rev: entry._rev,
-    });
-    return result.rev;
+    return await putAttachment(db, entry._id, PHOTO_ATTACHMENT, meter, upload.type, entry._rev);
   } catch (err) {
-    if (failure) throw failure;
-    throw toApiError(err, entry._id);
+    // The meter's own failure (413, the client hung up) says more than the aborted PUT.
+    throw failure ?? err;
   } finally {
     // Stored or not, the client's remaining bytes are drained so that it can read our answer.
     upload.rest.unpipe(meter);
@@ -253,26 +255,15 @@ export async function storePhoto(
 
 /** The stored photo as a stream; CouchDB errors surface on the stream. */
 export function readPhoto(db: Db, entryId: string): Readable {
-  return db.attachment.getAsStream(entryId, PHOTO_ATTACHMENT);
+  return attachmentStream(db, entryId, PHOTO_ATTACHMENT);
 }
 
 /** The stored photo's bytes (for the vCard's `PHOTO`). */
-export async function readPhotoBytes(db: Db, entryId: string): Promise<Buffer> {
-  try {
-    return await db.attachment.get(entryId, PHOTO_ATTACHMENT);
-  } catch (err) {
-    throw toApiError(err, entryId);
-  }
+export function readPhotoBytes(db: Db, entryId: string): Promise<Buffer> {
+  return readAttachment(db, entryId, PHOTO_ATTACHMENT);
 }
 
 /** Removes the photo; returns the entry's new `_rev`. */
-export async function deletePhoto(db: Db, entry: StoredDoc): Promise<string> {
-  try {
-    const result = (await db.attachment.destroy(entry._id, PHOTO_ATTACHMENT, {
-      rev: entry._rev,
-    })) as { rev: string };
-    return result.rev;
-  } catch (err) {
-    throw toApiError(err, entry._id);
-  }
+export function deletePhoto(db: Db, entry: StoredDoc): Promise<string> {
+  return deleteAttachment(db, entry._id, PHOTO_ATTACHMENT, entry._rev);
 }
