@@ -94,7 +94,7 @@ export function crossbarFrame(rootLog: Logger, version: string) {
     try {
       await next();
     } catch (err) {
-      failure = asApiError(err, ctx.state.log);
+      failure = asApiError(err, ctx.state.log, ctx.req.readableAborted);
       sendJson(ctx, failure.status, errorEnvelope(envelopeContext(ctx), failure));
       if (failure.status === 405) ctx.set('Allow', (ctx.state.allowedMethods ?? []).join(', '));
     }
@@ -113,10 +113,10 @@ export function crossbarFrame(rootLog: Logger, version: string) {
 }
 
 /** Known errors pass; anything else is a 500 whose details go to the log, never the client. */
-function asApiError(err: unknown, log: Logger): ApiError {
+function asApiError(err: unknown, log: Logger, isClientGone: boolean): ApiError {
   if (err instanceof ApiError) return err;
-  const status = (err as { status?: number; expose?: boolean }).status;
-  if (status === 400 && (err as { type?: string }).type === 'request.aborted') {
+  // The client hung up mid-body: nobody reads the answer, and it is not our fault.
+  if (isClientGone || (err as { type?: string }).type === 'request.aborted') {
     return new ApiError('validation error', {
       data: { body: { aborted: { message: 'request aborted' } } },
     });
