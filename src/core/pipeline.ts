@@ -300,6 +300,7 @@ function renderReply(
   isRead: boolean,
 ): void {
   let revision = reply.revision;
+  // A listing's ETag is the md5 of its data; a document's is its `_rev` (core.md §11).
   if (isRead && revision === undefined && Array.isArray(reply.data))
     revision = md5(JSON.stringify(reply.data));
   if (isRead && revision !== undefined) {

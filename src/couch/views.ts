@@ -72,9 +72,9 @@ export interface Listing {
   view: string;
   startkey?: unknown;
   endkey?: unknown;
-  toItem(row: ViewRow): unknown;
+  toItem: (row: ViewRow) => unknown;
   /** Maps a client's `start_key` into this range (undefined: from the top); default: as sent. */
-  resolveStart?(start: StartPosition): StartPosition | undefined;
+  resolveStart?: (start: StartPosition) => StartPosition | undefined;
 }
 
 export interface ListingResult {
@@ -171,11 +171,47 @@ export async function queryListing(
     log,
   );
 
-  if (page.pageSize === undefined) return { items: kept.map((row) => listing.toItem(row)) };
+  return toPage(kept, page, listing.toItem);
+}
+
+/** The page answer from the rows read (at most page_size + 1): items and pagination keys. */
+function toPage(
+  kept: ViewRow[],
+  page: PageRequest,
+  toItem: (row: ViewRow) => unknown,
+): ListingResult {
+  if (page.pageSize === undefined) return { items: kept.map(toItem) };
   const next = kept.length > page.pageSize ? kept[page.pageSize] : undefined;
-  const items = kept.slice(0, page.pageSize).map((row) => listing.toItem(row));
+  const items = kept.slice(0, page.pageSize).map(toItem);
   const info: PageInfo = {};
   if (page.rawStartKey !== undefined) info.startKey = page.rawStartKey;
   if (next) info.nextStartKey = encodeStartKey({ key: next.key, docId: next.id });
   return { items, page: info };
+}
+
+/**
+ * The same paging and filtering over rows already in hand (sorted by key, then id), for listings
+ * that no view can give in order (an account's ancestors).
+ */
+export function pageOfRows(
+  rows: ViewRow[],
+  page: PageRequest,
+  filters: Filter[],
+  toItem: (row: ViewRow) => unknown,
+): ListingResult {
+  const start = page.start;
+  const from = start
+    ? rows.findIndex(
+        (row) =>
+          isDeepStrictEqual(row.key, start.key) &&
+          (start.docId === undefined || row.id >= start.docId),
+      )
+    : 0;
+  const wanted = page.pageSize === undefined ? Infinity : page.pageSize + 1;
+  const kept = (from < 0 ? [] : rows.slice(from))
+    .filter((row) =>
+      filters.every((keep) => row.doc !== null && row.doc !== undefined && keep(row.doc)),
+    )
+    .slice(0, wanted);
+  return toPage(kept, page, toItem);
 }

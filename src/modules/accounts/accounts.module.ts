@@ -8,7 +8,9 @@
 import type { AccountDoc, StoredDoc } from '../../couch/client';
 import type { AccountDirectory } from '../../couch/account-directory';
 import { loadDoc } from '../../couch/docs';
-import type { ViewRow } from '../../couch/views';
+import { pageOfRows, type ViewRow } from '../../couch/views';
+import { parseFilters } from '../../core/filters';
+import { parsePageRequest } from '../../core/pagination';
 import { idForCreate, saveStamp, validateListing } from '../../core/crud';
 import {
   deepMerge,
@@ -167,11 +169,26 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
     return { kind: 'update', type: 'account', current, doc };
   }
 
-  async function validateParents(account: AccountDoc): Promise<Outcome> {
+  /** The ancestors, root first: keyed by depth, paged and filtered like any listing. */
+  async function validateParents(req: CrossbarRequest, account: AccountDoc): Promise<Outcome> {
     const tree = account.pvt_tree ?? [];
-    const parents = await Promise.all(tree.map((id) => deps.accounts.get(id)));
-    const data = tree.map((id, i) => ({ id, name: parents[i]?.name }));
-    return { kind: 'reply', reply: { data } };
+    const docs = await Promise.all(tree.map((id) => deps.accounts.get(id)));
+    const rows = tree.map((id, depth) => ({
+      id,
+      key: depth,
+      value: { id, name: docs[depth]?.name },
+      doc: docs[depth] ?? null,
+    }));
+    const result = pageOfRows(
+      rows,
+      parsePageRequest(req.value),
+      parseFilters(req.query),
+      (row) => row.value,
+    );
+    return {
+      kind: 'reply',
+      reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },
+    };
   }
 
   async function validate(req: CrossbarRequest): Promise<Outcome> {
@@ -182,7 +199,7 @@ export function createAccountsModule(deps: AccountsDeps): CrossbarModule {
       const doc = (await loadDoc(req.couch.accounts, id, 'account')) as AccountDoc;
       return { kind: 'reply', reply: { data: { api_key: doc.pvt_api_key } } };
     }
-    if (sub === 'parents') return validateParents(req.account);
+    if (sub === 'parents') return validateParents(req, req.account);
     if (sub !== undefined) {
       const listing = { dbClass: 'accounts', design: 'accounts', view: LISTINGS[sub]! } as const;
       const range = { startkey: [id], endkey: [id, {}], toItem: (row: ViewRow) => row.value };
