@@ -58,12 +58,37 @@ function invalidJson(message: string): ApiError {
   return validationFailure('json', 'invalid', { message, target: 'body' });
 }
 
+/**
+ * Deepest nesting a body may have. JSON.parse takes far more, but serialising such a document
+ * again (nano, CouchDB's view server) overflows the stack; real documents stay far below.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** The nesting depth of a parsed value, counted without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [here, depth] = stack.pop()!;
+    if (here === null || typeof here !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(here)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw invalidJson(err instanceof Error ? err.message : String(err));
   }
+  if (depthOf(value) > MAX_JSON_DEPTH) {
+    throw invalidJson(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return value;
 }
 
 /** `curl -d name=x&data={…}`: each field a request value in `data`; a `data` field holding JSON is decoded. */

@@ -26,7 +26,8 @@ export const CORS_ALLOW_HEADERS =
 export const CORS_EXPOSE_HEADERS =
   'Content-Type, X-Auth-Token, X-Request-ID, X-Kazoo-Cluster-ID, Location, Etag, ETag';
 
-const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** 1..128 printable ASCII, space included (core.md §3). */
+const CLIENT_REQUEST_ID = /^[\x20-\x7e]{1,128}$/;
 
 /** A request is a CORS request when it carries any of these (`api_util:is_cors_request`). */
 function isCorsRequest(ctx: Context): boolean {

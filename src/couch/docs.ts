@@ -22,15 +22,18 @@ export function isCouchStatus(err: unknown, status: number): boolean {
 
 /**
  * Every CouchDB failure becomes a crossbar error here and nowhere else
- * (`crossbar_doc:handle_datamgr_errors`). `id` names the document for a 404's `cause`.
+ * (`crossbar_doc:handle_datamgr_errors`). `id` names the document for a 404's `cause`. An error
+ * that is neither CouchDB's nor the connection's is rethrown as it is.
  */
 export function toApiError(err: unknown, id?: string): ApiError {
   if (err instanceof ApiError) return err;
   const failure = (err ?? {}) as CouchFailure;
   const status = failure.statusCode;
   if (status === undefined) {
-    // No HTTP answer at all: refused, reset, DNS, timeout.
-    return new ApiError('datastore_unreachable');
+    // No HTTP answer at all: refused, reset, DNS, timeout. Anything else without a status is a
+    // fault on our side (a stack overflow serialising a document…): a 500 with its stack logged.
+    if (isConnectionFailure(err)) return new ApiError('datastore_unreachable');
+    throw err;
   }
   if (status === 404) {
     if (failure.reason === 'missing_named_view' || /view/i.test(failure.reason ?? '')) {
@@ -49,6 +52,23 @@ export function toApiError(err: unknown, id?: string): ApiError {
   if (status === 502 || status === 503 || status === 504)
     return new ApiError('datastore_unreachable');
   return new ApiError('datastore_fault', { cause: failure.error ?? failure.reason ?? 'unknown' });
+}
+
+/** nano's ways of saying the request never got an HTTP answer. */
+function isConnectionFailure(err: unknown): boolean {
+  const failure = (err ?? {}) as {
+    code?: unknown;
+    scope?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  return (
+    failure.scope === 'socket' ||
+    (typeof failure.code === 'string' && failure.code.startsWith('E')) ||
+    (typeof failure.message === 'string' &&
+      failure.message.startsWith('error happened in your connection')) ||
+    failure.cause !== undefined
+  );
 }
 
 /** Loads a doc; missing, soft-deleted or of another `pvt_type` → 404 `bad_identifier`. */

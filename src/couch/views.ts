@@ -44,6 +44,10 @@ export async function queryView(
   try {
     return await run();
   } catch (err) {
+    // We only build valid queries; the one a client can spoil is a range turned upside down by a
+    // `start_key` past the range's end, which CouchDB refuses and which simply holds no rows.
+    if (isCouchStatus(err, 400) && (err as { error?: string }).error === 'query_parse_error')
+      return [];
     if (!isCouchStatus(err, 404) || !(await databaseExists(db))) throw toApiError(err);
     await ensureDesignDocs(db, dbClass, log);
     try {

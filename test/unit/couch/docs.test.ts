@@ -96,6 +96,16 @@ describe('toApiError', () => {
     },
   );
 
+  it('when nano answers the unreachable-server way (no status, connection message), then 503', () => {
+    const error = new Error('error happened in your connection. Reason: TypeError: fetch failed');
+    expect(rendered(error, 'doc1').status).toBe(503);
+  });
+
+  it('when the failure is ours (no status, not a connection), then it is rethrown unchanged', () => {
+    const overflow = new RangeError('Maximum call stack size exceeded');
+    expect(() => toApiError(overflow, 'doc1')).toThrow(overflow);
+  });
+
   it.each([502, 503, 504])('when CouchDB answers %i, then 503 datastore_unreachable', (code) => {
     expect(rendered(couchError(code, 'unavailable', 'down'), 'doc1').body.message).toBe(
       'datastore_unreachable',
