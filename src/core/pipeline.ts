@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Next } from 'koa';
 import type { AccountDoc, Couch } from '../couch/client';
 import { accountDb } from '../couch/account-db';
@@ -315,10 +316,17 @@ function renderReply(
   if (isRead) ctx.set('Expires', EXPIRES);
   if (reply.authToken !== undefined) ctx.state.authToken = reply.authToken;
   if (reply.raw) {
+    const { body, contentType, headers = {} } = reply.raw;
     ctx.status = reply.status ?? 200;
-    for (const [name, value] of Object.entries(reply.raw.headers ?? {})) ctx.set(name, value);
-    ctx.body = reply.raw.body;
-    ctx.set('Content-Type', reply.raw.contentType);
+    if (ctx.method === 'HEAD' && body instanceof Readable) {
+      // Nobody will read it: let go of it (and of CouchDB's connection) now.
+      body.destroy();
+      ctx.body = '';
+    } else {
+      ctx.body = body;
+    }
+    for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+    ctx.set('Content-Type', contentType);
     return;
   }
   if (reply.location !== undefined) ctx.set('Location', reply.location);

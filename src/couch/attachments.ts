@@ -22,9 +22,25 @@ export async function putAttachment(
   }
 }
 
-/** An attachment as a stream, straight from CouchDB; its errors surface on the stream. */
+/**
+ * An attachment as a stream, straight from CouchDB; its errors surface on the stream. Destroying
+ * the stream (a client that hung up, a HEAD) aborts the request to CouchDB: otherwise its
+ * connection would wait, unread, for a reader that never comes.
+ */
 export function attachmentStream(db: Db, docId: string, name: string): Readable {
-  return db.attachment.getAsStream(docId, name);
+  const controller = new AbortController();
+  // nano's own getAsStream, plus the abort signal its request options take.
+  const stream = db.server.request({
+    db: db.config.db,
+    doc: docId,
+    att: name,
+    stream: true,
+    encoding: null,
+    dontParse: true,
+    signal: controller.signal,
+  } as never) as unknown as Readable;
+  stream.once('close', () => controller.abort());
+  return stream;
 }
 
 /** An attachment's bytes, for the small ones we embed (a vCard's PHOTO). */
