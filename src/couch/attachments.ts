@@ -23,23 +23,27 @@ export async function putAttachment(
 }
 
 /**
- * An attachment as a stream, straight from CouchDB; its errors surface on the stream. Destroying
- * the stream (a client that hung up, a HEAD) aborts the request to CouchDB: otherwise its
- * connection would wait, unread, for a reader that never comes.
+ * An attachment as a stream, straight from CouchDB; its errors surface on the stream. When the
+ * stream closes before the end (a client that hung up, a HEAD), the response from CouchDB is
+ * cancelled too: left unread, it would hold a pooled connection for good.
  */
 export function attachmentStream(db: Db, docId: string, name: string): Readable {
-  const controller = new AbortController();
-  // nano's own getAsStream, plus the abort signal its request options take.
-  const stream = db.server.request({
-    db: db.config.db,
-    doc: docId,
-    att: name,
-    stream: true,
-    encoding: null,
-    dontParse: true,
-    signal: controller.signal,
-  } as never) as unknown as Readable;
-  stream.once('close', () => controller.abort());
+  const stream = db.attachment.getAsStream(docId, name);
+  let isClosed = false;
+  const release = (source: Readable): void => {
+    source.unpipe(stream);
+    if (!source.readableEnded) source.destroy();
+  };
+  // nano pipes CouchDB's response body into the stream it handed us, once the response comes.
+  stream.on('pipe', (source: Readable) => {
+    if (isClosed) release(source);
+    else stream.once('close', () => release(source));
+  });
+  stream.once('close', () => {
+    isClosed = true;
+    // nano may still report a failure on a stream nobody reads any more.
+    stream.on('error', () => undefined);
+  });
   return stream;
 }
 
