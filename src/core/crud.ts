@@ -45,25 +45,60 @@ export function idForCreate(data: unknown, pattern: RegExp = CLIENT_ID_PATTERN):
   return wanted;
 }
 
-/** PUT on a collection: validate, then the pipeline creates it (201 + Location). */
+/**
+ * PUT on a collection: validate, then the pipeline creates it (201 + Location). `data` is the
+ * request data, or a module's version of it (lists force `list_id`).
+ */
 export function validateCreate(
   req: CrossbarRequest,
   kind: DocumentKind,
-  extra: JsonObject = {},
+  data: unknown = req.data,
 ): Outcome {
-  const parsed = parsePublicData(kind.schema, req.data);
-  const doc: StoredDoc = { ...parsed, ...extra, _id: idForCreate(req.data) };
-  return { kind: 'create', doc, type: kind.type };
+  const parsed = parsePublicData(kind.schema, data);
+  return { kind: 'create', doc: { ...parsed, _id: idForCreate(data) }, type: kind.type };
 }
 
-/** GET of one document: its public view and `_rev`. */
+/** A loaded document as a GET answer: its public view and `_rev`. */
+export function readOutcome(doc: StoredDoc): Outcome {
+  return { kind: 'reply', reply: { data: publicView(doc), revision: doc._rev! } };
+}
+
+/** Replace semantics: validated public fields over the stored private ones (`_rev`, `pvt_*`, attachments). */
+export function replaceOutcome(
+  kind: DocumentKind,
+  current: StoredDoc,
+  parsed: JsonObject,
+): Outcome {
+  return {
+    kind: 'update',
+    current,
+    doc: { ...privateFields(current), ...parsed },
+    type: kind.type,
+  };
+}
+
+/**
+ * Merge semantics: `patch` deep-merged over the stored public fields (`null` deletes), then
+ * `prepare` (a module's forced fields), then validated as a replace.
+ */
+export function mergeOutcome(
+  kind: DocumentKind,
+  current: StoredDoc,
+  patch: unknown,
+  prepare: (data: JsonObject) => JsonObject = (data) => data,
+): Outcome {
+  const { id: _id, _read_only: _readOnly, ...stored } = publicView(current);
+  const merged = deepMerge(stored, isPlainObject(patch) ? patch : {});
+  return replaceOutcome(kind, current, parsePublicData(kind.schema, prepare(merged)));
+}
+
+/** GET of one document. */
 export async function validateRead(
   req: CrossbarRequest,
   kind: DocumentKind,
   id: string,
 ): Promise<Outcome> {
-  const doc = await loadDoc(db(req), id, kind.type);
-  return { kind: 'reply', reply: { data: publicView(doc), revision: doc._rev! } };
+  return readOutcome(await loadDoc(db(req), id, kind.type));
 }
 
 /** POST: the submitted public fields replace the stored ones; validation before existence. */
@@ -71,35 +106,18 @@ export async function validateReplace(
   req: CrossbarRequest,
   kind: DocumentKind,
   id: string,
-  extra: JsonObject = {},
 ): Promise<Outcome> {
   const parsed = parsePublicData(kind.schema, req.data);
-  const current = await loadDoc(db(req), id, kind.type);
-  return {
-    kind: 'update',
-    current,
-    doc: { ...privateFields(current), ...parsed, ...extra },
-    type: kind.type,
-  };
+  return replaceOutcome(kind, await loadDoc(db(req), id, kind.type), parsed);
 }
 
-/** PATCH: deep merge over the stored public fields (`null` deletes), then validate the result. */
+/** PATCH: deep merge over the stored public fields, then validate the result. */
 export async function validateMerge(
   req: CrossbarRequest,
   kind: DocumentKind,
   id: string,
-  extra: JsonObject = {},
 ): Promise<Outcome> {
-  const current = await loadDoc(db(req), id, kind.type);
-  const { id: _id, _read_only: _readOnly, ...stored } = publicView(current);
-  const patch = isPlainObject(req.data) ? req.data : {};
-  const parsed = parsePublicData(kind.schema, deepMerge(stored, patch));
-  return {
-    kind: 'update',
-    current,
-    doc: { ...privateFields(current), ...parsed, ...extra },
-    type: kind.type,
-  };
+  return mergeOutcome(kind, await loadDoc(db(req), id, kind.type), req.data);
 }
 
 /** DELETE: load (404 rules), then the pipeline soft- or hard-deletes. */

@@ -17,17 +17,14 @@ import { loadDoc } from '../../couch/docs';
 import { payloadTooLarge } from '../../core/body';
 import {
   executeDocumentWrite,
-  idForCreate,
+  mergeOutcome,
+  readOutcome,
+  replaceOutcome,
+  validateCreate,
   validateListing,
   type DocumentKind,
 } from '../../core/crud';
-import {
-  deepMerge,
-  isPlainObject,
-  privateFields,
-  publicView,
-  type JsonObject,
-} from '../../core/documents';
+import { isPlainObject, publicView } from '../../core/documents';
 import { ApiError } from '../../core/errors';
 import { etagMatches } from '../../core/etag';
 import { DEFAULT_PRODUCES } from '../../core/negotiation';
@@ -122,43 +119,9 @@ function withListId(data: unknown, listId: string): unknown {
   return isPlainObject(data) ? { ...data, list_id: listId } : data;
 }
 
-function readReply(doc: StoredDoc): Outcome {
-  return { kind: 'reply', reply: { data: publicView(doc), revision: doc._rev! } };
-}
-
-/** POST: the submitted public fields replace the stored ones; private ones (photo) stay. */
-function replaceOutcome(kind: DocumentKind, current: StoredDoc, parsed: JsonObject): Outcome {
-  return {
-    kind: 'update',
-    current,
-    doc: { ...privateFields(current), ...parsed },
-    type: kind.type,
-  };
-}
-
-/** PATCH: deep merge over the stored public fields, then validate the result as a POST. */
-function mergeOutcome(
-  kind: DocumentKind,
-  current: StoredDoc,
-  patch: unknown,
-  listId?: string,
-): Outcome {
-  const { id: _id, _read_only: _readOnly, ...stored } = publicView(current);
-  const merged = deepMerge(stored, isPlainObject(patch) ? patch : {});
-  const data = listId === undefined ? merged : withListId(merged, listId);
-  return replaceOutcome(kind, current, parsePublicData(kind.schema, data));
-}
-
 /** `/lists`: the summary, or a new list. */
 function validateLists(req: CrossbarRequest): Promise<Outcome> {
-  if (req.method === 'PUT') {
-    const parsed = parsePublicData(LIST.schema, req.data);
-    return Promise.resolve({
-      kind: 'create',
-      doc: { ...parsed, _id: idForCreate(req.data) },
-      type: LIST.type,
-    });
-  }
+  if (req.method === 'PUT') return Promise.resolve(validateCreate(req, LIST));
   return validateListing(req, {
     dbClass: 'account',
     design: 'lists',
@@ -179,21 +142,15 @@ async function validateList(req: CrossbarRequest, db: Db, listId: string): Promi
     case 'DELETE':
       return { kind: 'delete', current: await loadList(db, listId), type: LIST.type };
     default:
-      return readReply(await loadList(db, listId));
+      return readOutcome(await loadList(db, listId));
   }
 }
 
 /** `/lists/{L}/entries`, once the list is known to exist. */
 async function validateEntries(req: CrossbarRequest, db: Db, listId: string): Promise<Outcome> {
   switch (req.method) {
-    case 'PUT': {
-      const parsed = parsePublicData(LIST_ENTRY.schema, withListId(req.data, listId));
-      return {
-        kind: 'create',
-        doc: { ...parsed, _id: idForCreate(req.data) },
-        type: LIST_ENTRY.type,
-      };
-    }
+    case 'PUT':
+      return validateCreate(req, LIST_ENTRY, withListId(req.data, listId));
     case 'DELETE': {
       // A bulk action rather than one document's write: done here, answered as a reply.
       const deleted = await deleteAllEntries(req, db, listId);
@@ -217,7 +174,10 @@ async function validateEntry(
       return replaceOutcome(LIST_ENTRY, await loadEntry(db, listId, entryId), parsed);
     }
     case 'PATCH':
-      return mergeOutcome(LIST_ENTRY, await loadEntry(db, listId, entryId), req.data, listId);
+      return mergeOutcome(LIST_ENTRY, await loadEntry(db, listId, entryId), req.data, (merged) => ({
+        ...merged,
+        list_id: listId,
+      }));
     case 'DELETE':
       return {
         kind: 'delete',
@@ -225,7 +185,7 @@ async function validateEntry(
         type: LIST_ENTRY.type,
       };
     default:
-      return readReply(await loadEntry(db, listId, entryId));
+      return readOutcome(await loadEntry(db, listId, entryId));
   }
 }
 
