@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config';
 import type { AccountDoc, Couch } from './couch/client';
-import { accountDb } from './couch/account-db';
+import { accountDb, encodedAccountDb } from './couch/account-db';
 import type { AccountDirectory } from './couch/account-directory';
 import { findDoc, isCouchStatus, newId, saveDoc, toApiError, writeDoc } from './couch/docs';
 import { queryView } from './couch/views';
@@ -139,7 +139,7 @@ async function ensureAdminUser(
   await saveDoc(db, user, {
     type: 'user',
     accountId: master._id,
-    accountDb: encodeURIComponent(db.config.db),
+    accountDb: encodedAccountDb(master._id),
   });
   if (config.adminPassword === undefined) {
     // The one time a secret is logged: nobody could log in otherwise.

@@ -144,10 +144,11 @@ export function crossbarPipeline(deps: PipelineDeps) {
         mediaType(contentType),
       ) === true;
     let envelope: JsonObject = { data: {} };
-    if (isRawBody) envelope = { data: {} };
-    else if (isTextBody) envelope = parseEnvelope(await readText(ctx.req, deps.maxBodyBytes), kind);
-    else if (kind === 'multipart')
+    if (!isRawBody && isTextBody) {
+      envelope = parseEnvelope(await readText(ctx.req, deps.maxBodyBytes), kind);
+    } else if (!isRawBody && kind === 'multipart') {
       envelope = await readMultipartEnvelope(ctx.req, deps.maxBodyBytes);
+    }
     if (WRITE_METHODS.has(realMethod) && kind === 'none') {
       ctx.set('X-RFC2616', "Section 14.17 (Try it, you'll like it)");
     }
