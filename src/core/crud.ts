@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Db, StoredDoc } from '../couch/client';
 import { encodedAccountDb } from '../couch/account-db';
 import { hardDeleteDoc, loadDoc, newId, saveDoc, softDeleteDoc } from '../couch/docs';
-import { queryListing, type Listing } from '../couch/views';
+import { databaseVersion, listingChunks, queryListing, type Listing } from '../couch/views';
+import { ChunkedListing } from './listing-stream';
 import { parseFilters } from './filters';
 import { parsePageRequest } from './pagination';
 import {
@@ -150,14 +151,31 @@ export function validateDocument(
   }
 }
 
-/** GET of a collection: one page of a view (filters and pagination from the request). */
+/**
+ * GET of a collection: one page of a view (filters and pagination from the request), or with
+ * `paginate=false` the whole listing, read as the answer is written.
+ */
 export async function validateListing(
   req: CrossbarRequest,
   listing: Listing,
   viewDb: Db = db(req),
 ): Promise<Outcome> {
   const page = parsePageRequest(req.value);
-  const result = await queryListing(viewDb, listing, page, parseFilters(req.query), req.log);
+  const filters = parseFilters(req.query);
+  if (page.pageSize === undefined) {
+    const whole = new ChunkedListing(
+      () => listingChunks(viewDb, listing, filters, req.log),
+      () => databaseVersion(viewDb),
+    );
+    return { kind: 'reply', reply: { data: whole } };
+  }
+  const result = await queryListing(
+    viewDb,
+    listing,
+    { ...page, pageSize: page.pageSize },
+    filters,
+    req.log,
+  );
   return {
     kind: 'reply',
     reply: { data: result.items, ...(result.page ? { page: result.page } : {}) },

@@ -21,22 +21,42 @@ export function isTabular(data: unknown): data is JsonObject | JsonObject[] {
   return isPlainObject(data) || (Array.isArray(data) && data.every(isPlainObject));
 }
 
-/** RFC 4180 text: a header row of every column in first-seen order, CRLF line ends. */
-export function toCsv(data: JsonObject | JsonObject[]): string {
-  const rows = (Array.isArray(data) ? data : [data]).map((row) => flatten(row));
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const column of Object.keys(row)) {
-      if (!seen.has(column)) {
-        seen.add(column);
-        columns.push(column);
-      }
-    }
+/** The columns of a table, in first-seen order, gathered a batch of rows at a time. */
+export class CsvColumns {
+  private readonly seen = new Set<string>();
+
+  add(rows: readonly JsonObject[]): void {
+    for (const row of rows) for (const column of Object.keys(flatten(row))) this.seen.add(column);
   }
+
+  get list(): string[] {
+    return [...this.seen];
+  }
+}
+
+/**
+ * RFC 4180 lines of `rows` under `columns` (CRLF line ends), led by the header row when
+ * `withHeader`: a whole table, or one batch of a streamed one.
+ */
+export function csvLines(
+  columns: string[],
+  rows: readonly JsonObject[],
+  withHeader: boolean,
+): string {
   if (columns.length === 0) return '';
   return stringify(
-    rows.map((row) => columns.map((column) => row[column] ?? '')),
-    { header: true, columns, record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
+    rows.map((row) => {
+      const flat = flatten(row);
+      return columns.map((column) => flat[column] ?? '');
+    }),
+    { header: withHeader, columns, record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
   );
+}
+
+/** A whole table: a header row of every column in first-seen order, then the rows. */
+export function toCsv(data: JsonObject | JsonObject[]): string {
+  const rows = Array.isArray(data) ? data : [data];
+  const columns = new CsvColumns();
+  columns.add(rows);
+  return csvLines(columns.list, rows, true);
 }

@@ -13,6 +13,15 @@ import {
   readText,
 } from './body';
 import { isTabular, toCsv } from './csv';
+import {
+  ChunkedListing,
+  csvText,
+  envelopeText,
+  heldThenRest,
+  holdListing,
+  streamedColumns,
+  streamedListingTag,
+} from './listing-stream';
 import { etagMatches } from './etag';
 import { DEFAULT_PRODUCES, negotiate } from './negotiation';
 import { executeDocumentWrite } from './crud';
@@ -249,7 +258,7 @@ export function crossbarPipeline(deps: PipelineDeps) {
     };
 
     const reply = await run(ctx, route.module, req);
-    renderReply(ctx, req, reply, realMethod === 'HEAD' || method === 'GET');
+    await renderReply(ctx, req, reply, realMethod === 'HEAD' || method === 'GET');
   };
 }
 
@@ -295,24 +304,24 @@ function md5(text: string): string {
 }
 
 /** The success envelope, `Location`, `ETag`/304, `Expires`. */
-function renderReply(
+async function renderReply(
   ctx: CrossbarContext,
   req: CrossbarRequest,
   reply: Reply,
   isRead: boolean,
-): void {
+): Promise<void> {
+  if (reply.data instanceof ChunkedListing) {
+    const held = await streamLongListing(ctx, req, reply.data);
+    if (held === undefined) return;
+    reply = { ...reply, data: held };
+  }
   let revision = reply.revision;
   // A listing's ETag is the md5 of its data; a document's is its `_rev` (core.md §11).
   if (isRead && revision === undefined && Array.isArray(reply.data))
     revision = md5(JSON.stringify(reply.data));
   if (isRead && revision !== undefined) {
     ctx.set('ETag', `"${revision}"`);
-    const ifNoneMatch = ctx.get('If-None-Match');
-    if (ifNoneMatch && etagMatches(ifNoneMatch, revision)) {
-      ctx.status = 304;
-      ctx.body = null;
-      return;
-    }
+    if (isNotModified(ctx, revision)) return;
   }
   if (isRead) ctx.set('Expires', EXPIRES);
   if (reply.authToken !== undefined) ctx.state.authToken = reply.authToken;
@@ -332,16 +341,10 @@ function renderReply(
   }
   if (reply.location !== undefined) ctx.set('Location', reply.location);
   else if (reply.createdId !== undefined) ctx.set('Location', `${req.path}/${reply.createdId}`);
-  const asked = req.value('accept');
-  const isCsv = req.accepted === 'text/csv' || asked === 'csv' || asked === 'text/csv';
-  if (isCsv && isTabular(reply.data)) {
-    const named = req.value('file_name');
-    const fileName =
-      req.header('X-File-Name') || (typeof named === 'string' && named) || `${req.noun}.csv`;
+  if (isCsvAsked(req) && isTabular(reply.data)) {
     ctx.status = reply.status ?? 200;
     ctx.body = toCsv(reply.data);
-    ctx.set('Content-Type', 'text/csv');
-    ctx.set('Content-Disposition', `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`);
+    setCsvHeaders(ctx, req);
     return;
   }
   const body = successEnvelope(envelopeContext(ctx), {
@@ -349,12 +352,122 @@ function renderReply(
     ...(revision !== undefined ? { revision } : {}),
     ...(reply.page ? { page: reply.page } : {}),
   });
-  const callback = req.value('jsonp');
-  if (typeof callback === 'string' && JSONP_CALLBACK.test(callback)) {
+  const callback = jsonpCallback(req);
+  if (callback !== undefined) {
     ctx.status = reply.status ?? 200;
     ctx.body = `${callback}(${JSON.stringify(body, null, ctx.state.prettyPrint ? 2 : undefined)});`;
     ctx.set('Content-Type', 'application/javascript');
     return;
   }
   sendJson(ctx, reply.status ?? 200, body);
+}
+
+/** `If-None-Match` names the answer's tag: 304, empty body (core.md §11). */
+function isNotModified(ctx: CrossbarContext, tag: string): boolean {
+  const ifNoneMatch = ctx.get('If-None-Match');
+  if (!ifNoneMatch || !etagMatches(ifNoneMatch, tag)) return false;
+  ctx.set('ETag', `"${tag}"`);
+  ctx.status = 304;
+  ctx.body = null;
+  return true;
+}
+
+function isCsvAsked(req: CrossbarRequest): boolean {
+  const asked = req.value('accept');
+  return req.accepted === 'text/csv' || asked === 'csv' || asked === 'text/csv';
+}
+
+function setCsvHeaders(ctx: CrossbarContext, req: CrossbarRequest): void {
+  const named = req.value('file_name');
+  const fileName =
+    req.header('X-File-Name') || (typeof named === 'string' && named) || `${req.noun}.csv`;
+  ctx.set('Content-Type', 'text/csv');
+  ctx.set('Content-Disposition', `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`);
+}
+
+/** The JSONP callback asked for, when its name is one we run (DECISION 17). */
+function jsonpCallback(req: CrossbarRequest): string | undefined {
+  const callback = req.value('jsonp');
+  return typeof callback === 'string' && JSONP_CALLBACK.test(callback) ? callback : undefined;
+}
+
+/**
+ * A `paginate=false` listing (listing-stream.ts): returns its items when it is short enough to
+ * answer whole like any other; a longer one is answered here, streamed, with the tag made from
+ * the database's version (or a 304 on that tag before a row is read).
+ */
+async function streamLongListing(
+  ctx: CrossbarContext,
+  req: CrossbarRequest,
+  listing: ChunkedListing,
+): Promise<unknown[] | undefined> {
+  const tag = streamedListingTag(await listing.version(), {
+    path: req.path,
+    query: Object.entries(req.query).filter(([key]) => key !== 'auth_token' && key !== '_'),
+    accepted: req.accepted,
+    accept: req.value('accept'),
+    jsonp: jsonpCallback(req),
+    pretty: ctx.state.prettyPrint,
+    file_name: req.header('X-File-Name') || req.value('file_name'),
+  });
+  if (isNotModified(ctx, tag)) return undefined;
+  const held = await holdListing(listing);
+  if (held.isWhole) return held.items;
+
+  const items = heldThenRest(held);
+  const columns = isCsvAsked(req) ? await streamedColumns(listing.open()) : undefined;
+  const callback = jsonpCallback(req);
+  const text = columns
+    ? csvText(columns, items)
+    : envelopeText(items, {
+        fields: envelopeFields(ctx, tag),
+        pretty: ctx.state.prettyPrint,
+        ...(callback !== undefined ? { callback } : {}),
+      });
+  ctx.status = 200;
+  if (ctx.method === 'HEAD') {
+    await held.rest.return();
+    ctx.body = Readable.from([]);
+  } else {
+    ctx.body = Readable.from(loggedStream(text, ctx.state.log), { objectMode: false });
+  }
+  ctx.set('ETag', `"${tag}"`);
+  ctx.set('Expires', EXPIRES);
+  if (columns) setCsvHeaders(ctx, req);
+  else
+    ctx.set('Content-Type', callback !== undefined ? 'application/javascript' : 'application/json');
+  return undefined;
+}
+
+/** The success envelope's fields but `data`, for a streamed listing. */
+function envelopeFields(ctx: CrossbarContext, revision: string): Record<string, unknown> {
+  const { data: _data, ...fields } = successEnvelope(envelopeContext(ctx), { data: [], revision });
+  return fields;
+}
+
+/**
+ * The streamed text, logged when it ends. A failure after the headers went out (CouchDB lost
+ * mid-listing) can no longer be an error envelope: the stream errors, Koa destroys the response,
+ * and the client sees a cut connection rather than a short answer that looks complete.
+ */
+async function* loggedStream(
+  text: AsyncIterable<string>,
+  log: CrossbarContext['state']['log'],
+): AsyncGenerator<string, void, undefined> {
+  let bytes = 0;
+  let isDone = false;
+  try {
+    for await (const part of text) {
+      bytes += Buffer.byteLength(part);
+      yield part;
+    }
+    isDone = true;
+    log.info({ bytes }, 'streamed listing');
+  } catch (err) {
+    isDone = true;
+    log.error({ err, bytes }, 'streamed listing failed after its headers: connection cut');
+    throw err;
+  } finally {
+    if (!isDone) log.info({ bytes }, 'streamed listing left unread: the client went away');
+  }
 }

@@ -61,6 +61,7 @@ export interface CrossbarRequest {
 
 /** What a module answers; the pipeline turns it into crossbar's envelope. */
 export interface Reply {
+  /** The answer's `data`; a `ChunkedListing` for a `paginate=false` listing read as it is sent. */
   data: unknown;
   status?: 200 | 201;
   /** `_rev` of a document, or omitted to use md5 of `data` for listings on GET. */

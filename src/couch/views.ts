@@ -87,6 +87,7 @@ export interface ListingResult {
   page?: PageInfo;
 }
 
+/** Rows per view query when reading a listing whole (filtered pages and `paginate=false`). */
 const CHUNK = 1000;
 
 /** A range of a view whose keys are unique, read from `startkey` on. */
@@ -101,17 +102,16 @@ export interface ViewRange {
 }
 
 /**
- * Walks a range in chunks, handing each chunk's rows to `onChunk` until the range ends or it
- * answers `false`. Never `startkey_docid` (the embedded server ignores it): keys are unique, so
- * each chunk starts at the last key read and skips that one row.
+ * Reads a range in chunks, yielding each chunk's rows; the caller stops it by leaving its loop.
+ * Never `startkey_docid` (the embedded server ignores it): keys are unique, so each chunk starts
+ * at the last key read and skips that one row.
  */
-export async function walkView(
+export async function* readView(
   db: Db,
   range: ViewRange,
   options: { chunk: (read: number) => number; includeDocs: boolean },
-  onChunk: (rows: ViewRow[]) => Promise<boolean | void> | boolean | void,
   log?: Logger,
-): Promise<void> {
+): AsyncGenerator<ViewRow[], void, undefined> {
   let startkey = range.startkey;
   let skipKey = false;
   let skipBefore = range.startDocId;
@@ -126,7 +126,7 @@ export async function walkView(
       return !(isStart && (skipKey || (skipBefore !== undefined && row.id < skipBefore)));
     });
     read += fresh.length;
-    if ((await onChunk(fresh)) === false) return;
+    yield fresh;
     const last = rows.at(-1);
     if (!last || rows.length < limit) return;
     startkey = last.key;
@@ -135,47 +135,80 @@ export async function walkView(
   }
 }
 
+function isKept(row: ViewRow, filters: Filter[]): boolean {
+  return filters.length === 0 || (!!row.doc && filters.every((keep) => keep(row.doc!)));
+}
+
+/** The view range a listing starts from, with the client's `start_key` mapped into it. */
+function listingRange(listing: Listing, start: StartPosition | undefined): ViewRange {
+  const from = start && (listing.resolveStart ? listing.resolveStart(start) : start);
+  return {
+    ...listing,
+    ...(from ? { startkey: from.key } : {}),
+    ...(from?.docId !== undefined ? { startDocId: from.docId } : {}),
+  };
+}
+
 /**
  * Reads one page of a view whose keys are unique (core.md §9): `limit = page_size + 1`, the
  * extra row becoming `next_start_key`. With filters, rows carry their docs and reading goes on
- * until the page is full or the rows run out. `paginate=false` reads in chunks.
+ * until the page is full or the rows run out.
  */
 export async function queryListing(
   db: Db,
   listing: Listing,
-  page: PageRequest,
+  page: PageRequest & { pageSize: number },
   filters: Filter[],
   log?: Logger,
 ): Promise<ListingResult> {
-  const wanted = page.pageSize === undefined ? Infinity : page.pageSize + 1;
+  const wanted = page.pageSize + 1;
   const hasFilters = filters.length > 0;
   const kept: ViewRow[] = [];
-  const start =
-    page.start && (listing.resolveStart ? listing.resolveStart(page.start) : page.start);
-  const range: ViewRange = {
-    ...listing,
-    ...(start ? { startkey: start.key } : {}),
-    ...(start?.docId !== undefined ? { startDocId: start.docId } : {}),
-  };
-  const chunk = (): number =>
-    hasFilters || page.pageSize === undefined ? CHUNK : wanted - kept.length;
-  await walkView(
+  const chunk = (): number => (hasFilters ? CHUNK : wanted - kept.length);
+  const chunks = readView(
     db,
-    range,
+    listingRange(listing, page.start),
     { chunk, includeDocs: hasFilters },
-    (rows) => {
-      for (const row of rows) {
-        if (hasFilters && !(row.doc && filters.every((keep) => keep(row.doc as StoredDoc))))
-          continue;
-        kept.push(row);
-        if (kept.length >= wanted) return false;
-      }
-      return true;
-    },
     log,
   );
-
+  reading: for await (const rows of chunks) {
+    for (const row of rows) {
+      if (!isKept(row, filters)) continue;
+      kept.push(row);
+      if (kept.length >= wanted) break reading;
+    }
+  }
   return toPage(kept, page, listing.toItem);
+}
+
+/**
+ * Every item of a listing from the top (`paginate=false`), one chunk of at most 1,000 rows at a
+ * time: memory holds a chunk, never the listing.
+ */
+export async function* listingChunks(
+  db: Db,
+  listing: Listing,
+  filters: Filter[],
+  log?: Logger,
+): AsyncGenerator<unknown[], void, undefined> {
+  const options = { chunk: () => CHUNK, includeDocs: filters.length > 0 };
+  for await (const rows of readView(db, listingRange(listing, undefined), options, log)) {
+    const items = rows.filter((row) => isKept(row, filters)).map(listing.toItem);
+    if (items.length > 0) yield items;
+  }
+}
+
+/**
+ * What changes whenever anything in the database does: CouchDB's `update_seq` (opaque: a string
+ * on CouchDB 3, a number on the embedded server).
+ */
+export async function databaseVersion(db: Db): Promise<string> {
+  try {
+    const info = await db.info();
+    return String(info.update_seq);
+  } catch (err) {
+    throw toApiError(err);
+  }
 }
 
 /** The page answer from the rows read (at most page_size + 1): items and pagination keys. */

@@ -107,6 +107,25 @@ export async function createThing(
   };
 }
 
+/** Creates `count` things through the API, ten requests at a time; `build(n)` makes the n-th (0-based). */
+export async function createThings(
+  app: TestApp,
+  token: string,
+  accountId: string,
+  count: number,
+  build: (n: number) => Record<string, unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const n = next;
+      next += 1;
+      await createThing(app, token, accountId, build(n));
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+}
+
 /** A token for `accountId` alone: its api key (read with an admin token) through `PUT /v2/api_auth`. */
 export async function apiKeyToken(
   app: TestApp,

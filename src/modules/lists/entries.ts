@@ -7,7 +7,7 @@
  */
 import type { Db } from '../../couch/client';
 import { bulkHardDelete } from '../../couch/docs';
-import { walkView, type ViewRow } from '../../couch/views';
+import { readView, type ViewRow } from '../../couch/views';
 import { validateListing } from '../../core/crud';
 import type { StartPosition } from '../../core/pagination';
 import type { CrossbarRequest, Outcome } from '../../core/types';
@@ -87,29 +87,24 @@ export async function deleteAllEntries(
     view: ENTRIES_VIEW,
     ...listRange(listId),
   } as const;
-  await walkView(
-    db,
-    range,
-    { chunk: () => DELETE_CHUNK, includeDocs: true },
-    async (rows) => {
-      const doomed = rows.filter(
-        (row) => row.id !== listId && row.doc?.pvt_type === 'list_entry' && row.doc._rev,
-      );
-      if (doomed.length === 0) return;
-      const failures = await bulkHardDelete(
-        db,
-        doomed.map((row) => row.doc!),
-      );
-      for (const failure of failures) {
-        req.log.info({ doc_id: failure.id, error: failure.error }, 'list entry not deleted');
-      }
-      const failed = new Set(failures.map((failure) => failure.id));
-      deleted.push(
-        ...doomed.filter((row) => !failed.has(row.id)).map((row) => toEntryRow(listId, row)),
-      );
-    },
-    req.log,
-  );
+  const chunks = readView(db, range, { chunk: () => DELETE_CHUNK, includeDocs: true }, req.log);
+  for await (const rows of chunks) {
+    const doomed = rows.filter(
+      (row) => row.id !== listId && row.doc?.pvt_type === 'list_entry' && row.doc._rev,
+    );
+    if (doomed.length === 0) continue;
+    const failures = await bulkHardDelete(
+      db,
+      doomed.map((row) => row.doc!),
+    );
+    for (const failure of failures) {
+      req.log.info({ doc_id: failure.id, error: failure.error }, 'list entry not deleted');
+    }
+    const failed = new Set(failures.map((failure) => failure.id));
+    deleted.push(
+      ...doomed.filter((row) => !failed.has(row.id)).map((row) => toEntryRow(listId, row)),
+    );
+  }
   req.log.info({ list_id: listId, count: deleted.length }, 'deleted list entries');
   return deleted;
 }

@@ -1,0 +1,142 @@
+/**
+ * `paginate=false` listings of any length (core.md §9: "never one unbounded query into memory").
+ * A listing of up to HELD_ITEMS items is answered whole, exactly as a page is. A longer one is
+ * streamed: the envelope (or CSV, or JSONP) is written a chunk of rows at a time while the view is
+ * still being read, so memory holds a chunk, never the listing.
+ *
+ * DECISION: a streamed listing cannot hash data it has not read yet, so its `revision` and ETag
+ * are the md5 of the database's `update_seq` (read before the first row) and of what the request
+ * asked for. Any write to the database changes the tag, so a 304 is never stale, and it is known
+ * before the first row is read, so `If-None-Match` costs one small request instead of the listing.
+ */
+import { createHash } from 'node:crypto';
+import { CsvColumns, csvLines } from './csv';
+import { isPlainObject } from './documents';
+
+/** Items a `paginate=false` answer holds in memory before it switches to streaming. */
+export const HELD_ITEMS = 1000;
+
+/** Bumped when the items a view gives change shape, so that old tags stop matching. */
+const TAG_FORMAT = 'listing-1';
+
+/**
+ * A listing read in chunks, from the top on every `open` (a streamed CSV reads it twice: once for
+ * its columns, once for its rows).
+ */
+export class ChunkedListing {
+  constructor(
+    readonly open: () => AsyncGenerator<unknown[], void, undefined>,
+    /** Changes whenever anything the listing reads may have (the database's `update_seq`). */
+    readonly version: () => Promise<string>,
+  ) {}
+}
+
+export type HeldListing =
+  | { isWhole: true; items: unknown[] }
+  /** More than HELD_ITEMS: the items read so far, and the open reader for the rest. */
+  | { isWhole: false; items: unknown[]; rest: AsyncGenerator<unknown[], void, undefined> };
+
+/** Reads until the listing ends or proves longer than HELD_ITEMS. */
+export async function holdListing(listing: ChunkedListing): Promise<HeldListing> {
+  const reader = listing.open();
+  const items: unknown[] = [];
+  for (;;) {
+    const next = await reader.next();
+    if (next.done === true) return { isWhole: true, items };
+    items.push(...next.value);
+    if (items.length > HELD_ITEMS) return { isWhole: false, items, rest: reader };
+  }
+}
+
+/** The streamed listing's tag: the database's version and every request value that shapes the answer. */
+export function streamedListingTag(version: string, shape: Record<string, unknown>): string {
+  const described = JSON.stringify([TAG_FORMAT, version, sortedEntries(shape)]);
+  return createHash('md5').update(described).digest('hex');
+}
+
+function sortedEntries(values: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The items already held, then the rest as they are read. */
+export async function* heldThenRest(held: {
+  items: unknown[];
+  rest: AsyncIterable<unknown[]>;
+}): AsyncGenerator<unknown[], void, undefined> {
+  if (held.items.length > 0) yield held.items;
+  yield* held.rest;
+}
+
+export interface EnvelopeText {
+  /** The envelope without `data`, key order kept (`data` is written first, as ever). */
+  fields: Record<string, unknown>;
+  pretty: boolean;
+  /** A checked JSONP callback name, when one was asked for. */
+  callback?: string;
+}
+
+/**
+ * The envelope's text, chunk by chunk: byte for byte `JSON.stringify({data, ...fields})` (with
+ * 2-space indents when pretty), wrapped in `callback(…);` for JSONP.
+ */
+export async function* envelopeText(
+  items: AsyncIterable<unknown[]>,
+  envelope: EnvelopeText,
+): AsyncGenerator<string, void, undefined> {
+  const { pretty, callback } = envelope;
+  const open = pretty ? '{\n  "data": [' : '{"data":[';
+  yield (callback ? `${callback}(` : '') + open;
+  let count = 0;
+  for await (const chunk of items) {
+    let text = '';
+    for (const item of chunk) {
+      const json = JSON.stringify(item, null, pretty ? 2 : undefined) ?? 'null';
+      const separator = count === 0 ? '' : ',';
+      text += pretty ? `${separator}\n    ${json.replace(/\n/g, '\n    ')}` : separator + json;
+      count += 1;
+    }
+    if (text !== '') yield text;
+  }
+  const fields = JSON.stringify(envelope.fields, null, pretty ? 2 : undefined);
+  const hasFields = fields.length > 2;
+  let close: string;
+  if (!pretty) close = hasFields ? `],${fields.slice(1)}` : ']}';
+  else if (count === 0) close = hasFields ? `],\n${fields.slice(2)}` : ']\n}';
+  else close = hasFields ? `\n  ],\n${fields.slice(2)}` : '\n  ]\n}';
+  yield close + (callback ? ');' : '');
+}
+
+/**
+ * The columns of a streamed table, read in a pass of their own (the header row comes first but
+ * names every column of every row); undefined when some item is not an object, which no CSV can
+ * show (the answer stays JSON, as for a whole listing).
+ */
+export async function streamedColumns(
+  items: AsyncIterable<unknown[]>,
+): Promise<string[] | undefined> {
+  const columns = new CsvColumns();
+  for await (const chunk of items) {
+    if (!chunk.every(isPlainObject)) return undefined;
+    columns.add(chunk);
+  }
+  return columns.list;
+}
+
+/**
+ * The table's text, chunk by chunk, under the columns found beforehand. A column that appeared
+ * between the two passes (a concurrent write) is not in the header, so it is left out.
+ */
+export async function* csvText(
+  columns: string[],
+  items: AsyncIterable<unknown[]>,
+): AsyncGenerator<string, void, undefined> {
+  let isFirst = true;
+  for await (const chunk of items) {
+    const rows = chunk.filter(isPlainObject);
+    const text = csvLines(columns, rows, isFirst);
+    isFirst = false;
+    if (text !== '') yield text;
+  }
+}
