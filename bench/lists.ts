@@ -1,6 +1,7 @@
 /**
- * Lists: the time of an entries page against its position and the list's size, and the memory a
- * 5 MB photo upload costs the service.
+ * Lists: the time of an entries page against its position and the list's size, a whole list read
+ * at once (`paginate=false`, streamed) against the same rows straight from the store's view, and
+ * the memory a 5 MB photo upload costs the service.
  */
 import { randomBytes } from 'node:crypto';
 import { api, measure, memoryOf, progress, resetPeak, type Measure, type Stack } from './harness';
@@ -52,6 +53,7 @@ async function startKeyOfPage(stack: Stack, listId: string, page: number): Promi
 
 export interface ListsResults {
   pages: { first: Measure; last: Measure; small: Measure; lastPage: number };
+  whole: WholeListResults;
   photo: { bytes: number; seconds: number; peakGrowth: number; rssBefore: number };
 }
 
@@ -79,6 +81,8 @@ export async function benchLists(stack: Stack): Promise<ListsResults> {
     headers: stack.headers,
   });
 
+  const whole = await benchWholeList(stack, big);
+
   const entry = await api(stack, 'PUT', `/v2/accounts/${stack.accountId}/lists/${small}/entries`, {
     displayname: 'With photo',
   });
@@ -105,6 +109,47 @@ export async function benchLists(stack: Stack): Promise<ListsResults> {
   );
   return {
     pages: { first, last, small: smallFirst, lastPage },
+    whole,
     photo: { bytes: PHOTO_BYTES, seconds, peakGrowth, rssBefore: before.rss },
   };
+}
+
+export interface WholeListResults {
+  json: Measure;
+  csv: Measure;
+  direct: Measure;
+  /** Size of one JSON answer, and whether it came chunked (streamed). */
+  bytes: number;
+  isStreamed: boolean;
+  /** The service's peak RSS growth while answering the JSON exports, over its RSS before. */
+  peakGrowth: number;
+}
+
+/**
+ * Every entry of the big list in one answer, as the Address Books app exports a phone book:
+ * JSON and CSV through the API against the same rows read from the view directly. Memory is the
+ * point of streaming: the peak is taken over CONNECTIONS exports running at once.
+ */
+async function benchWholeList(stack: Stack, listId: string): Promise<WholeListResults> {
+  const url = `${stack.base}/v2/accounts/${stack.accountId}/lists/${listId}/entries?paginate=false`;
+  const sample = await fetch(url, { headers: stack.headers });
+  const bytes = (await sample.arrayBuffer()).byteLength;
+  const isStreamed = sample.headers.get('transfer-encoding') === 'chunked';
+  progress(`whole list: ${(bytes / 2 ** 20).toFixed(2)} MiB of JSON, streamed: ${isStreamed}`);
+
+  const pid = stack.app.pid!;
+  resetPeak(pid);
+  const before = memoryOf(pid);
+  const json = await measure(`all ${BIG_LIST} entries as JSON`, { url, headers: stack.headers });
+  const peakGrowth = memoryOf(pid).peak - before.rss;
+  const csv = await measure(`all ${BIG_LIST} entries as CSV`, {
+    url: `${url}&accept=csv`,
+    headers: stack.headers,
+  });
+  const range = `startkey=${encodeURIComponent(JSON.stringify([listId]))}&endkey=${encodeURIComponent(JSON.stringify([listId, {}]))}`;
+  const direct = await measure(`the view's ${BIG_LIST} rows directly`, {
+    url: `${stack.directDb}/_design/crossbar_ts_lists/_view/entries?${range}&reduce=false`,
+    headers: stack.directHeaders,
+  });
+  return { json, csv, direct, bytes, isStreamed, peakGrowth };
 }

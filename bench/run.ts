@@ -33,7 +33,16 @@ async function main(): Promise<void> {
   try {
     const things = await benchThings(stack);
     const lists = await benchLists(stack);
-    const all = [...things.flat(), lists.pages.first, lists.pages.last, lists.pages.small];
+    const { whole } = lists;
+    const all = [
+      ...things.flat(),
+      lists.pages.first,
+      lists.pages.last,
+      lists.pages.small,
+      whole.json,
+      whole.csv,
+      whole.direct,
+    ];
     const failed = all.filter((m) => m.failed > 0);
     const [get] = things;
     const getRatio = get![0].rps / get![1].rps;
@@ -76,6 +85,20 @@ async function main(): Promise<void> {
       '',
       `Page ${lastPage} ÷ page 1 throughput: **${(last.rps / first.rps).toFixed(2)}**; page 1 of the big list ÷ page 1 of the small one: ` +
         `**${(first.rps / small.rps).toFixed(2)}** (1.00 = no growth with position or size).`,
+      '',
+      '## A whole list at once (paginate=false)',
+      '',
+      `Every entry of the ${first.name.split(' of ')[1]}-entry list in one answer (${mib(whole.bytes)} MiB of JSON, ` +
+        `${whole.isStreamed ? 'streamed in chunks as the view is read' : 'NOT streamed'}), against the same rows read from the view straight from the store.`,
+      '',
+      '| through the API | req/s | p50 / p99 | straight to the store | req/s | p50 / p99 | ratio |',
+      '|---|---|---|---|---|---|---|',
+      pairRow(whole.json, whole.direct),
+      pairRow(whole.csv, whole.direct),
+      '',
+      `Peak RSS growth of the service over ${CONNECTIONS} exports at a time: ${mib(whole.peakGrowth)} MiB, ` +
+        `**${(whole.peakGrowth / (whole.bytes * CONNECTIONS)).toFixed(2)}×** the ${mib(whole.bytes * CONNECTIONS)} MiB ` +
+        'those answers add up to (an answer assembled in memory costs several times its size).',
       '',
       '## Photo upload memory',
       '',

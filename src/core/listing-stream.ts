@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CsvColumns, csvLines } from './csv';
+import type { Logger } from '../logger';
 import { isPlainObject } from './documents';
 
 /** Items a `paginate=false` answer holds in memory before it switches to streaming. */
@@ -138,5 +139,32 @@ export async function* csvText(
     const text = csvLines(columns, rows, isFirst);
     isFirst = false;
     if (text !== '') yield text;
+  }
+}
+
+/**
+ * The streamed text, logged when it ends. A failure after the headers went out (CouchDB lost
+ * mid-listing) can no longer be an error envelope: the stream errors, Koa destroys the response,
+ * and the client sees a cut connection rather than a short answer that looks complete.
+ */
+export async function* loggedText(
+  text: AsyncIterable<string>,
+  log: Logger,
+): AsyncGenerator<string, void, undefined> {
+  let bytes = 0;
+  let isDone = false;
+  try {
+    for await (const part of text) {
+      bytes += Buffer.byteLength(part);
+      yield part;
+    }
+    isDone = true;
+    log.info({ bytes }, 'streamed listing');
+  } catch (err) {
+    isDone = true;
+    log.error({ err, bytes }, 'streamed listing failed after its headers: connection cut');
+    throw err;
+  } finally {
+    if (!isDone) log.info({ bytes }, 'streamed listing left unread: the client went away');
   }
 }

@@ -19,6 +19,7 @@ import {
   envelopeText,
   heldThenRest,
   holdListing,
+  loggedText,
   streamedColumns,
   streamedListingTag,
 } from './listing-stream';
@@ -429,7 +430,7 @@ async function streamLongListing(
     await held.rest.return();
     ctx.body = Readable.from([]);
   } else {
-    ctx.body = Readable.from(loggedStream(text, ctx.state.log), { objectMode: false });
+    ctx.body = Readable.from(loggedText(text, ctx.state.log), { objectMode: false });
   }
   ctx.set('ETag', `"${tag}"`);
   ctx.set('Expires', EXPIRES);
@@ -443,31 +444,4 @@ async function streamLongListing(
 function envelopeFields(ctx: CrossbarContext, revision: string): Record<string, unknown> {
   const { data: _data, ...fields } = successEnvelope(envelopeContext(ctx), { data: [], revision });
   return fields;
-}
-
-/**
- * The streamed text, logged when it ends. A failure after the headers went out (CouchDB lost
- * mid-listing) can no longer be an error envelope: the stream errors, Koa destroys the response,
- * and the client sees a cut connection rather than a short answer that looks complete.
- */
-async function* loggedStream(
-  text: AsyncIterable<string>,
-  log: CrossbarContext['state']['log'],
-): AsyncGenerator<string, void, undefined> {
-  let bytes = 0;
-  let isDone = false;
-  try {
-    for await (const part of text) {
-      bytes += Buffer.byteLength(part);
-      yield part;
-    }
-    isDone = true;
-    log.info({ bytes }, 'streamed listing');
-  } catch (err) {
-    isDone = true;
-    log.error({ err, bytes }, 'streamed listing failed after its headers: connection cut');
-    throw err;
-  } finally {
-    if (!isDone) log.info({ bytes }, 'streamed listing left unread: the client went away');
-  }
 }

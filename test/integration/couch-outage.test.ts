@@ -1,9 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { get as httpGet } from 'node:http';
 import { startEmbeddedCouch, type EmbeddedCouch } from '../../src/embedded-couch/launcher';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { errorEnvelope, expectJsonHeaders, setupAccount, successEnvelope } from '../helpers/api';
+import {
+  createAccount,
+  createThings,
+  errorEnvelope,
+  expectJsonHeaders,
+  setupAccount,
+  successEnvelope,
+  thingsPath,
+} from '../helpers/api';
 
 /**
  * The CouchDB under a running service goes away and comes back: requests get 503
@@ -81,4 +90,54 @@ describe('CouchDB outage under a running service', () => {
       .send({ data: { name: 'after the outage' } });
     expect(newWrite.status).toBe(201);
   });
+
+  it('when CouchDB dies in the middle of a streamed listing, then the connection is cut, never ended short; when it returns, then the listing is whole', async () => {
+    // More than two chunks of 1,000: the answer starts after two, so the third is read while
+    // the answer is already on its way.
+    const count = 2100;
+    const account = await createAccount(app, token, app.deps.masterAccountId);
+    await createThings(app, token, account, count, (n) => ({ name: `bulk ${n}` }));
+    const url = `${app.baseUrl}${thingsPath(account)}?paginate=false`;
+
+    const cut = await new Promise<{ status?: number; isComplete: boolean; text: string }>(
+      (resolve, reject) => {
+        const headers = { 'X-Auth-Token': token, 'X-Request-ID': 'cut-mid-stream' };
+        httpGet(url, { headers }, (res) => {
+          // The headers are here: the service is reading the rest. Take CouchDB away now.
+          process.kill(couch.pid, 'SIGKILL');
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('error', () => undefined); // 'aborted': the cut this test waits for
+          res.on('close', () =>
+            resolve({
+              status: res.statusCode,
+              isComplete: res.complete,
+              text: Buffer.concat(parts).toString('utf8'),
+            }),
+          );
+        }).on('error', reject);
+      },
+    );
+
+    expect(cut.status).toBe(200);
+    expect(cut.isComplete).toBe(false);
+    expect(cut.text.startsWith('{"data":[')).toBe(true);
+    expect(() => JSON.parse(cut.text) as unknown).toThrow();
+    const failure = app.logs.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.request_id === 'cut-mid-stream' && line.level === 50);
+    expect(failure).toMatchObject({
+      msg: 'streamed listing failed after its headers: connection cut',
+      module: 'things',
+    });
+
+    await couch.stop();
+    couch = await startEmbeddedCouch({ dataDir, credentials, port: couch.port });
+    const whole = await app.http
+      .get(thingsPath(account))
+      .query({ paginate: 'false' })
+      .set('X-Auth-Token', token);
+    expect(whole.status).toBe(200);
+    expect(whole.body.data).toHaveLength(count);
+  }, 120_000);
 });

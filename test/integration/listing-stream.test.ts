@@ -195,3 +195,71 @@ describe('GET …/things?paginate=false with more things than one answer holds',
     expect(line).toMatchObject({ bytes: Buffer.byteLength(res.text), module: 'things' });
   });
 });
+
+describe('GET …/lists/{L}/entries?paginate=false with more entries than one answer holds', () => {
+  const ENTRIES = 1050;
+  let listId: string;
+  let otherListId: string;
+
+  async function createList(listName: string): Promise<string> {
+    const res = await app.http
+      .put(`/v2/accounts/${accountId}/lists`)
+      .set('X-Auth-Token', token)
+      .send({ data: { name: listName } });
+    expect(res.status).toBe(201);
+    return res.body.data.id as string;
+  }
+
+  async function createEntry(list: string, data: Record<string, unknown>): Promise<void> {
+    const res = await app.http
+      .put(`/v2/accounts/${accountId}/lists/${list}/entries`)
+      .set('X-Auth-Token', token)
+      .send({ data });
+    expect(res.status).toBe(201);
+  }
+
+  beforeAll(async () => {
+    listId = await createList('big phone book');
+    otherListId = await createList('another book');
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ENTRIES) {
+        const n = (next += 1);
+        await createEntry(listId, { displayname: `Entry ${n}`, number: String(1_000_000 + n) });
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, worker));
+    await createEntry(otherListId, { displayname: 'Not in the big book', number: '42' });
+  }, 120_000);
+
+  it("when asked, then every row of that list alone, in KAZOO's row shape, streamed", async () => {
+    const res = await get(`/v2/accounts/${accountId}/lists/${listId}/entries?paginate=false`);
+
+    expectStreamed(res);
+    const rows = (res.body as { data: Array<{ id: string; key: string; value: unknown }> }).data;
+    expect(rows).toHaveLength(ENTRIES);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(ENTRIES);
+    for (const row of rows) {
+      expect(row).toEqual({
+        id: expect.any(String),
+        key: listId,
+        value: { displayname: expect.stringMatching(/^Entry \d+$/), number: expect.any(String) },
+      });
+    }
+    expect([...rows.map((row) => row.id)].sort()).toEqual(rows.map((row) => row.id));
+  });
+
+  it('when CSV, then one row per entry, the nested value as dotted columns', async () => {
+    const res = await get(
+      `/v2/accounts/${accountId}/lists/${listId}/entries?paginate=false&accept=csv`,
+    );
+
+    expectStreamed(res);
+    const lines = res.text.split('\r\n');
+    // The value's keys in the order the view emits them.
+    expect(lines[0]).toBe('id,key,value.number,value.displayname');
+    expect(lines).toHaveLength(ENTRIES + 2);
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(1, -1).every((line) => line.split(',')[1] === listId)).toBe(true);
+  });
+});

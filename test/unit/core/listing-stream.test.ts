@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { toCsv } from '../../../src/core/csv';
+import { createLogger } from '../../../src/logger';
 import {
   ChunkedListing,
   csvText,
@@ -6,6 +8,7 @@ import {
   HELD_ITEMS,
   heldThenRest,
   holdListing,
+  loggedText,
   streamedColumns,
   streamedListingTag,
 } from '../../../src/core/listing-stream';
@@ -142,5 +145,67 @@ describe('streamedListingTag', () => {
     expect(streamedListingTag('6', { path: '/p', accept: 'csv' })).not.toBe(tag);
     expect(streamedListingTag('5', { path: '/p' })).not.toBe(tag);
     expect(streamedListingTag('5', { path: '/q', accept: 'csv' })).not.toBe(tag);
+  });
+});
+
+describe('loggedText', () => {
+  function capture() {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { lines, log: createLogger('info', sink).child({ request_id: 'r1' }) };
+  }
+
+  async function* parts(texts: string[], failAt?: number): AsyncGenerator<string> {
+    for (const [n, text] of texts.entries()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (n === failAt) throw new Error('store went away');
+      yield text;
+    }
+  }
+
+  it('when the text is read to its end, then the end is logged with the bytes sent', async () => {
+    const { lines, log } = capture();
+    expect(await joined(loggedText(parts(['ab', 'é']), log))).toBe('abé');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 30, request_id: 'r1', bytes: 4, msg: 'streamed listing' }),
+    ]);
+  });
+
+  it('when reading fails midway, then the error is logged and passed on to cut the answer', async () => {
+    const { lines, log } = capture();
+    await expect(joined(loggedText(parts(['ab', 'cd'], 1), log))).rejects.toThrow(
+      'store went away',
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        bytes: 2,
+        msg: 'streamed listing failed after its headers: connection cut',
+        err: expect.objectContaining({ message: 'store went away' }),
+      }),
+    ]);
+  });
+
+  it('when the reader stops early (the client went away), then that is logged at info', async () => {
+    const { lines, log } = capture();
+    const reader = loggedText(parts(['ab', 'cd', 'ef']), log);
+    expect((await reader.next()).value).toBe('ab');
+    await reader.return();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        bytes: 2,
+        msg: 'streamed listing left unread: the client went away',
+      }),
+    ]);
   });
 });
