@@ -28,7 +28,8 @@ export interface Measure {
 }
 
 export async function measure(name: string, options: autocannon.Options): Promise<Measure> {
-  progress(`${name}: warming up ${WARMUP_S} s, then ${DURATION_S} s at ${CONNECTIONS} connections`);
+  const connections = options.connections ?? CONNECTIONS;
+  progress(`${name}: warming up ${WARMUP_S} s, then ${DURATION_S} s at ${connections} connections`);
   await autocannon({ connections: CONNECTIONS, duration: WARMUP_S, ...options });
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
   const m: Measure = {
@@ -61,6 +62,7 @@ export interface Stack {
   base: string;
   app: ChildProcess;
   couchUrl: string;
+  adminPassword: string;
   token: string;
   accountId: string;
   headers: Record<string, string>;
@@ -101,12 +103,38 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 }
 
 /**
+ * The compiled app as its own process, as `npm start` runs it, on a free port; `nodeArgs` go to
+ * node itself (V8 flags).
+ */
+export async function spawnApp(
+  couchUrl: string,
+  adminPassword: string,
+  nodeArgs: string[] = [],
+): Promise<{ app: ChildProcess; base: string }> {
+  const entry = join(__dirname, '..', 'dist', 'src', 'index.js');
+  if (!existsSync(entry)) throw new Error('dist/ is missing: npm run bench builds it first');
+  const port = await freePort();
+  const app = spawn(process.execPath, [...nodeArgs, entry], {
+    env: {
+      ...process.env,
+      COUCHDB_URL: couchUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      CROSSBAR_ADMIN_PASSWORD: adminPassword,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${base}/`, app);
+  return { app, base };
+}
+
+/**
  * Starts the embedded store on disk (unless COUCHDB_URL names one) and the compiled app as its
  * own process, as `npm start` runs it; logs in and makes an account.
  */
 export async function startStack(): Promise<Stack> {
-  const entry = join(__dirname, '..', 'dist', 'src', 'index.js');
-  if (!existsSync(entry)) throw new Error('dist/ is missing: npm run bench builds it first');
   const dataDir = mkdtempSync(join(tmpdir(), 'crossbar-bench-'));
   let couch: EmbeddedCouch | undefined;
   if (!process.env.COUCHDB_URL) couch = await startEmbeddedCouch({ dataDir });
@@ -116,20 +144,7 @@ export async function startStack(): Promise<Stack> {
   );
 
   const password = randomBytes(12).toString('hex');
-  const port = await freePort();
-  const app = spawn(process.execPath, [entry], {
-    env: {
-      ...process.env,
-      COUCHDB_URL: couchUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      CROSSBAR_ADMIN_PASSWORD: password,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${base}/`, app);
+  const { app, base } = await spawnApp(couchUrl, password);
   progress(`app (pid ${app.pid}) listening on ${base}`);
 
   const json = { 'Content-Type': 'application/json' };
@@ -154,6 +169,7 @@ export async function startStack(): Promise<Stack> {
     base,
     app,
     couchUrl,
+    adminPassword: password,
     token,
     accountId,
     headers,

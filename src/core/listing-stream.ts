@@ -61,12 +61,15 @@ function sortedEntries(values: Record<string, unknown>): [string, unknown][] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The items already held, then the rest as they are read. */
+/**
+ * The items already held, then the rest as they are read. The held array is emptied as it is
+ * handed on, so that it is not kept for as long as the rest takes.
+ */
 export async function* heldThenRest(held: {
   items: unknown[];
   rest: AsyncIterable<unknown[]>;
 }): AsyncGenerator<unknown[], void, undefined> {
-  if (held.items.length > 0) yield held.items;
+  if (held.items.length > 0) yield held.items.splice(0);
   yield* held.rest;
 }
 

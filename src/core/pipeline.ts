@@ -415,9 +415,23 @@ async function streamLongListing(
   const held = await holdListing(listing);
   if (held.isWhole) return held.items;
 
-  const items = heldThenRest(held);
-  const columns = isCsvAsked(req) ? await streamedColumns(listing.open()) : undefined;
   const callback = jsonpCallback(req);
+  const jsonType = callback !== undefined ? 'application/javascript' : 'application/json';
+  const isHead = ctx.method === 'HEAD';
+  // HEAD reads no rows past the held ones; listing items are always objects, so its CSV is CSV.
+  const columns = isCsvAsked(req) && !isHead ? await streamedColumns(listing.open()) : undefined;
+  // Nothing below can fail: an error above still gets a clean error envelope.
+  ctx.status = 200;
+  ctx.set('ETag', `"${tag}"`);
+  ctx.set('Expires', EXPIRES);
+  if (isHead) {
+    await held.rest.return();
+    ctx.body = Readable.from([]);
+    if (isCsvAsked(req)) setCsvHeaders(ctx, req);
+    else ctx.set('Content-Type', jsonType);
+    return undefined;
+  }
+  const items = heldThenRest(held);
   const text = columns
     ? csvText(columns, items)
     : envelopeText(items, {
@@ -425,18 +439,9 @@ async function streamLongListing(
         pretty: ctx.state.prettyPrint,
         ...(callback !== undefined ? { callback } : {}),
       });
-  ctx.status = 200;
-  if (ctx.method === 'HEAD') {
-    await held.rest.return();
-    ctx.body = Readable.from([]);
-  } else {
-    ctx.body = Readable.from(loggedText(text, ctx.state.log), { objectMode: false });
-  }
-  ctx.set('ETag', `"${tag}"`);
-  ctx.set('Expires', EXPIRES);
+  ctx.body = Readable.from(loggedText(text, ctx.state.log), { objectMode: false });
   if (columns) setCsvHeaders(ctx, req);
-  else
-    ctx.set('Content-Type', callback !== undefined ? 'application/javascript' : 'application/json');
+  else ctx.set('Content-Type', jsonType);
   return undefined;
 }
 

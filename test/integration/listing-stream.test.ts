@@ -165,6 +165,20 @@ describe('GET …/things?paginate=false with more things than one answer holds',
     expect(res.headers['content-length']).toBeUndefined();
   });
 
+  it('when HEAD asks for CSV, then the CSV headers and no body', async () => {
+    const res = await rawRequest(app, {
+      method: 'HEAD',
+      path: everything('&accept=csv'),
+      headers: { 'X-Auth-Token': token },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBe('text/csv');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="things.csv"');
+    expect(res.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+  });
+
   it('when filtered to more than one answer holds, then streamed, the filter applied to every chunk', async () => {
     const res = await get(everything('&filter_group=a'));
 
