@@ -322,7 +322,7 @@ async function renderReply(
     revision = md5(JSON.stringify(reply.data));
   if (isRead && revision !== undefined) {
     ctx.set('ETag', `"${revision}"`);
-    if (isNotModified(ctx, revision)) return;
+    if (sendNotModified(ctx, revision)) return;
   }
   if (isRead) ctx.set('Expires', EXPIRES);
   if (reply.authToken !== undefined) ctx.state.authToken = reply.authToken;
@@ -363,8 +363,8 @@ async function renderReply(
   sendJson(ctx, reply.status ?? 200, body);
 }
 
-/** `If-None-Match` names the answer's tag: 304, empty body (core.md §11). */
-function isNotModified(ctx: CrossbarContext, tag: string): boolean {
+/** When `If-None-Match` names the answer's tag: a 304 with an empty body, and true (core.md §11). */
+function sendNotModified(ctx: CrossbarContext, tag: string): boolean {
   const ifNoneMatch = ctx.get('If-None-Match');
   if (!ifNoneMatch || !etagMatches(ifNoneMatch, tag)) return false;
   ctx.set('ETag', `"${tag}"`);
@@ -411,7 +411,7 @@ async function streamLongListing(
     pretty: ctx.state.prettyPrint,
     file_name: req.header('X-File-Name') || req.value('file_name'),
   });
-  if (isNotModified(ctx, tag)) return undefined;
+  if (sendNotModified(ctx, tag)) return undefined;
   const held = await holdListing(listing);
   if (held.isWhole) return held.items;
 
