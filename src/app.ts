@@ -37,7 +37,12 @@ export function createApp(deps: AppDeps): Koa<CrossbarState> {
   });
   router.all(
     /^\/v[12](\/.*)?$/,
-    crossbarPipeline({ ...deps, registry, maxBodyBytes: deps.config.maxUploadBytes }),
+    crossbarPipeline({
+      ...deps,
+      registry,
+      maxBodyBytes: deps.config.maxUploadBytes,
+      heldListingItems: deps.config.heldListingItems,
+    }),
   );
 
   app.use(crossbarFrame(deps.log, deps.config.version));

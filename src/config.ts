@@ -18,6 +18,7 @@ const ConfigSchema = z.object({
   CROSSBAR_ACCOUNT_REALM_SUFFIX: z.string().min(1).default('sip.2600hz.com'),
   CROSSBAR_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(8_000_000),
   CROSSBAR_VERSION: z.string().min(1).default('4.3.0'),
+  CROSSBAR_HELD_LISTING_ITEMS: z.coerce.number().int().min(0).default(1000),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   realmSuffix: string;
   maxUploadBytes: number;
   version: string;
+  /** `paginate=false` listings of up to this many items are answered whole; longer ones streamed. */
+  heldListingItems: number;
 }
 
 export class ConfigError extends Error {
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     realmSuffix: c.CROSSBAR_ACCOUNT_REALM_SUFFIX,
     maxUploadBytes: c.CROSSBAR_MAX_UPLOAD_BYTES,
     version: c.CROSSBAR_VERSION,
+    heldListingItems: c.CROSSBAR_HELD_LISTING_ITEMS,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `paginate=false` listings of any length (core.md §9: "never one unbounded query into memory").
- * A listing of up to HELD_ITEMS items is answered whole, exactly as a page is. A longer one is
+ * A listing of up to `CROSSBAR_HELD_LISTING_ITEMS` items (1,000) is answered whole, exactly as a
+ * page is. A longer one is
  * streamed: the envelope (or CSV, or JSONP) is written a chunk of rows at a time while the view is
  * still being read, so memory holds a chunk, never the listing.
  *
@@ -13,9 +14,6 @@ import { createHash } from 'node:crypto';
 import { CsvColumns, csvLines } from './csv';
 import type { Logger } from '../logger';
 import { isPlainObject } from './documents';
-
-/** Items a `paginate=false` answer holds in memory before it switches to streaming. */
-export const HELD_ITEMS = 1000;
 
 /** Bumped when the items a view gives change shape, so that old tags stop matching. */
 const TAG_FORMAT = 'listing-1';
@@ -34,18 +32,18 @@ export class ChunkedListing {
 
 export type HeldListing =
   | { isWhole: true; items: unknown[] }
-  /** More than HELD_ITEMS: the items read so far, and the open reader for the rest. */
+  /** More than the limit: the items read so far, and the open reader for the rest. */
   | { isWhole: false; items: unknown[]; rest: AsyncGenerator<unknown[], void, undefined> };
 
-/** Reads until the listing ends or proves longer than HELD_ITEMS. */
-export async function holdListing(listing: ChunkedListing): Promise<HeldListing> {
+/** Reads until the listing ends or proves longer than `limit` items. */
+export async function holdListing(listing: ChunkedListing, limit: number): Promise<HeldListing> {
   const reader = listing.open();
   const items: unknown[] = [];
   for (;;) {
     const next = await reader.next();
     if (next.done === true) return { isWhole: true, items };
     items.push(...next.value);
-    if (items.length > HELD_ITEMS) return { isWhole: false, items, rest: reader };
+    if (items.length > limit) return { isWhole: false, items, rest: reader };
   }
 }
 

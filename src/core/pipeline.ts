@@ -56,6 +56,8 @@ export interface PipelineDeps {
   accounts: AccountDirectory;
   tokens: TokenService;
   maxBodyBytes: number;
+  /** `paginate=false` listings longer than this are streamed (listing-stream.ts). */
+  heldListingItems: number;
 }
 
 /** The request values of core.md §6.4: data → query → envelope. */
@@ -259,7 +261,10 @@ export function crossbarPipeline(deps: PipelineDeps) {
     };
 
     const reply = await run(ctx, route.module, req);
-    await renderReply(ctx, req, reply, realMethod === 'HEAD' || method === 'GET');
+    await renderReply(ctx, req, reply, {
+      isRead: realMethod === 'HEAD' || method === 'GET',
+      heldListingItems: deps.heldListingItems,
+    });
   };
 }
 
@@ -309,10 +314,10 @@ async function renderReply(
   ctx: CrossbarContext,
   req: CrossbarRequest,
   reply: Reply,
-  isRead: boolean,
+  { isRead, heldListingItems }: { isRead: boolean; heldListingItems: number },
 ): Promise<void> {
   if (reply.data instanceof ChunkedListing) {
-    const held = await streamLongListing(ctx, req, reply.data);
+    const held = await streamLongListing(ctx, req, reply.data, heldListingItems);
     if (held === undefined) return;
     reply = { ...reply, data: held };
   }
@@ -401,6 +406,7 @@ async function streamLongListing(
   ctx: CrossbarContext,
   req: CrossbarRequest,
   listing: ChunkedListing,
+  heldItems: number,
 ): Promise<unknown[] | undefined> {
   const tag = streamedListingTag(await listing.version(), {
     path: req.path,
@@ -412,7 +418,7 @@ async function streamLongListing(
     file_name: req.header('X-File-Name') || req.value('file_name'),
   });
   if (sendNotModified(ctx, tag)) return undefined;
-  const held = await holdListing(listing);
+  const held = await holdListing(listing, heldItems);
   if (held.isWhole) return held.items;
 
   const callback = jsonpCallback(req);

@@ -1,12 +1,13 @@
 import { buildModules } from '../../src/modules';
 import type { CrossbarModule } from '../../src/core/types';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { errorEnvelope, rawRequest, setupAccount } from '../helpers/api';
+import { createAccount, errorEnvelope, rawRequest, setupAccount } from '../helpers/api';
 
 /**
  * The crossbar request features of core.md §7–§13 on every GET route of every registered module,
  * read from the modules' own route tables: ETag and 304, HEAD, pretty printing, JSONP, and on
- * listings CSV, pagination and filters; on document routes that take PATCH, a stale If-Match → 412.
+ * listings CSV, pagination, filters and streamed `paginate=false` answers; on document routes that
+ * take PATCH, a stale If-Match → 412.
  * A new module needs one line in SEEDS (how to make one document of it); the first test fails
  * until it has one, so no module goes unchecked.
  */
@@ -21,7 +22,11 @@ async function create(app: TestApp, token: string, path: string, data: unknown):
 
 /** One document per module, and the values of its route placeholders. */
 const SEEDS: Record<string, Seeder> = {
-  accounts: (_app, _token, accountId) => Promise.resolve({ A: accountId }),
+  accounts: async (app, token, accountId) => {
+    // A child, so that the account's children and descendants are listings with rows.
+    await createAccount(app, token, accountId);
+    return { A: accountId };
+  },
   things: async (app, token, accountId) => ({
     id: await create(app, token, `/v2/accounts/${accountId}/things`, {
       name: 'seed',
@@ -249,5 +254,92 @@ describe('crossbar request features on every GET route of every module', () => {
     }
     expect(failures).toEqual([]);
     expect(documents).toBeGreaterThanOrEqual(4);
+  });
+
+  /** Listings bounded by construction, always answered whole: an account's ancestors. */
+  const ALWAYS_HELD = ['accounts:{A}/parents'];
+
+  it('when a listing is asked whole (paginate=false) past what the service holds, then it is streamed, yet the same answer', async () => {
+    // The same store, an app that holds no listing: every listing with a row is streamed.
+    const streaming = await startTestApp({ CROSSBAR_HELD_LISTING_ITEMS: '0' });
+    const getStreamed = (url: string, headers: Record<string, string> = {}) =>
+      rawRequest(streaming, {
+        method: 'GET',
+        path: url,
+        headers: { 'X-Auth-Token': token, ...headers },
+      });
+    const failures: string[] = [];
+    const streamedRoutes: string[] = [];
+    try {
+      for (const route of routes) {
+        const name = `${route.module.noun}:${route.path}`;
+        const url = urlOf(route, accountId, ids[route.module.noun] ?? {});
+        const paged = (await get(url)).body as { page_size?: number } | undefined;
+        if (paged?.page_size === undefined || ALWAYS_HELD.includes(name)) continue;
+        const whole = await get(`${url}?paginate=false`);
+        const data = (whole.body as { data: unknown[] }).data;
+        if (data.length === 0) {
+          failures.push(`${url}: no rows to stream (seed one)`);
+          continue;
+        }
+        streamedRoutes.push(name);
+
+        const streamed = await getStreamed(`${url}?paginate=false`);
+        const etag = streamed.headers.etag ?? '';
+        const body = streamed.body as { data?: unknown; revision?: string } | undefined;
+        if (
+          streamed.headers['transfer-encoding'] !== 'chunked' ||
+          streamed.headers['content-length'] !== undefined ||
+          streamed.headers['content-type'] !== 'application/json' ||
+          !/^"[0-9a-f]{32}"$/.test(etag) ||
+          body?.revision !== etag.slice(1, -1) ||
+          JSON.stringify(body.data) !== JSON.stringify(data) ||
+          streamed.text !== JSON.stringify(body)
+        ) {
+          failures.push(`${url}: streamed → ${streamed.status} ${streamed.text.slice(0, 80)}`);
+          continue;
+        }
+        const csv = await getStreamed(`${url}?paginate=false&accept=csv`);
+        const wholeCsv = await get(`${url}?paginate=false&accept=csv`);
+        if (csv.headers['transfer-encoding'] !== 'chunked' || csv.text !== wholeCsv.text)
+          failures.push(`${url}: streamed CSV differs from the whole one`);
+        const pretty = await getStreamed(`${url}?paginate=false&pretty_print=true`);
+        if (pretty.text !== JSON.stringify(pretty.body, null, 2))
+          failures.push(`${url}: streamed pretty_print is not indented as a whole answer`);
+        const jsonp = await getStreamed(`${url}?paginate=false&jsonp=cb`);
+        const wrapped = /^cb\((\{.*\})\);$/s.exec(jsonp.text)?.[1] ?? '';
+        // Only the request id, timestamp and tag differ from the whole answer, each as long.
+        const wholeJsonp = await get(`${url}?paginate=false&jsonp=cb`);
+        if (
+          jsonp.headers['content-type'] !== 'application/javascript' ||
+          wholeJsonp.text.length !== jsonp.text.length ||
+          !wrapped.startsWith(`{"data":${JSON.stringify(data)},`)
+        )
+          failures.push(`${url}: streamed jsonp → ${jsonp.text.slice(0, 20)}`);
+        const again = await getStreamed(`${url}?paginate=false`, { 'If-None-Match': etag });
+        if (again.status !== 304 || again.text !== '')
+          failures.push(`${url}: If-None-Match on a streamed listing → ${again.status}`);
+        const head = await rawRequest(streaming, {
+          method: 'HEAD',
+          path: `${url}?paginate=false`,
+          headers: { 'X-Auth-Token': token },
+        });
+        if (head.status !== 200 || head.text !== '' || head.headers.etag !== etag)
+          failures.push(`${url}: HEAD of a streamed listing → ${head.status}`);
+      }
+    } finally {
+      await streaming.close();
+    }
+    expect(failures).toEqual([]);
+    expect(streamedRoutes.sort()).toEqual(
+      expect.arrayContaining([
+        'accounts:{A}/children',
+        'accounts:{A}/descendants',
+        'lists:',
+        'lists:{list_id}/entries',
+        'things:',
+        'users:',
+      ]),
+    );
   });
 });

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       realmSuffix: 'sip.2600hz.com',
       maxUploadBytes: 8_000_000,
       version: '4.3.0',
+      heldListingItems: 1000,
     });
   });
 
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       CROSSBAR_VERSION: '4.3.1',
       CROSSBAR_ADMIN_USER: 'Root',
       CROSSBAR_ADMIN_PASSWORD: 'secret',
+      CROSSBAR_HELD_LISTING_ITEMS: '0',
     });
 
     expect(config).toMatchObject({
@@ -51,6 +53,7 @@ describe('loadConfig', () => {
       version: '4.3.1',
       adminUser: 'root',
       adminPassword: 'secret',
+      heldListingItems: 0,
     });
   });
 
@@ -72,6 +75,8 @@ describe('loadConfig', () => {
     ['CROSSBAR_TOKEN_TTL_S', '0'],
     ['CROSSBAR_MAX_UPLOAD_BYTES', 'big'],
     ['CROSSBAR_MASTER_REALM', 'a b'],
+    ['CROSSBAR_HELD_LISTING_ITEMS', '-1'],
+    ['CROSSBAR_HELD_LISTING_ITEMS', 'many'],
   ])('when %s is %p, then a ConfigError names it', (name, value) => {
     expect(errorFor({ [name]: value }).message).toContain(name);
   });

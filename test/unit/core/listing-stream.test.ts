@@ -5,7 +5,6 @@ import {
   ChunkedListing,
   csvText,
   envelopeText,
-  HELD_ITEMS,
   heldThenRest,
   holdListing,
   loggedText,
@@ -111,6 +110,7 @@ describe('streamedColumns and csvText', () => {
 });
 
 describe('holdListing', () => {
+  const HELD_ITEMS = 1000;
   const items = (from: number, count: number): unknown[] =>
     Array.from({ length: count }, (_, n) => ({ n: from + n }));
   const listingOf = (chunks: unknown[][]) =>
@@ -119,14 +119,23 @@ describe('holdListing', () => {
       () => Promise.resolve('1'),
     );
 
-  it('when the listing has at most HELD_ITEMS items, then it is held whole', async () => {
-    const held = await holdListing(listingOf([items(0, HELD_ITEMS - 1), items(HELD_ITEMS - 1, 1)]));
+  it('when the listing has at most the limit of items, then it is held whole', async () => {
+    const held = await holdListing(
+      listingOf([items(0, HELD_ITEMS - 1), items(HELD_ITEMS - 1, 1)]),
+      HELD_ITEMS,
+    );
     expect(held).toEqual({ isWhole: true, items: items(0, HELD_ITEMS) });
+  });
+
+  it('when the limit is 0, then an empty listing is whole and any other is streamed', async () => {
+    expect(await holdListing(listingOf([[], []]), 0)).toEqual({ isWhole: true, items: [] });
+    const held = await holdListing(listingOf([items(0, 1), items(1, 1)]), 0);
+    expect(held).toMatchObject({ isWhole: false, items: items(0, 1) });
   });
 
   it('when it has more, then reading stops after the chunk that crossed the limit, and the rest follows', async () => {
     const chunks = [items(0, HELD_ITEMS), items(HELD_ITEMS, 5), items(HELD_ITEMS + 5, 5)];
-    const held = await holdListing(listingOf(chunks));
+    const held = await holdListing(listingOf(chunks), HELD_ITEMS);
     expect(held.isWhole).toBe(false);
     expect(held.items).toEqual(items(0, HELD_ITEMS + 5));
     if (held.isWhole) return;
