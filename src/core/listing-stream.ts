@@ -11,7 +11,7 @@
  * before the first row is read, so `If-None-Match` costs one small request instead of the listing.
  */
 import { createHash } from 'node:crypto';
-import { CsvColumns, csvLines } from './csv';
+import { CsvColumns, csvLines, flatten } from './csv';
 import type { Logger } from '../logger';
 import { isPlainObject } from './documents';
 
@@ -121,7 +121,7 @@ export async function streamedColumns(
   const columns = new CsvColumns();
   for await (const chunk of items) {
     if (!chunk.every(isPlainObject)) return undefined;
-    columns.add(chunk);
+    columns.add(chunk.map((row) => flatten(row)));
   }
   return columns.list;
 }
@@ -136,7 +136,7 @@ export async function* csvText(
 ): AsyncGenerator<string, void, undefined> {
   let isFirst = true;
   for await (const chunk of items) {
-    const rows = chunk.filter(isPlainObject);
+    const rows = chunk.filter(isPlainObject).map((row) => flatten(row));
     const text = csvLines(columns, rows, isFirst);
     isFirst = false;
     if (text !== '') yield text;

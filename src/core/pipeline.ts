@@ -408,12 +408,13 @@ async function streamLongListing(
   listing: ChunkedListing,
   heldItems: number,
 ): Promise<unknown[] | undefined> {
+  const callback = jsonpCallback(req);
   const tag = streamedListingTag(await listing.version(), {
     path: req.path,
     query: Object.entries(req.query).filter(([key]) => key !== 'auth_token' && key !== '_'),
     accepted: req.accepted,
     accept: req.value('accept'),
-    jsonp: jsonpCallback(req),
+    jsonp: callback,
     pretty: ctx.state.prettyPrint,
     file_name: req.header('X-File-Name') || req.value('file_name'),
   });
@@ -421,7 +422,6 @@ async function streamLongListing(
   const held = await holdListing(listing, heldItems);
   if (held.isWhole) return held.items;
 
-  const callback = jsonpCallback(req);
   const jsonType = callback !== undefined ? 'application/javascript' : 'application/json';
   const isHead = ctx.method === 'HEAD';
   // HEAD reads no rows past the held ones; listing items are always objects, so its CSV is CSV.
