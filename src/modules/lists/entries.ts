@@ -73,14 +73,16 @@ export function listEntries(req: CrossbarRequest, db: Db, listId: string): Promi
  * Hard-deletes every entry of list L with `_bulk_docs`, one chunk at a time (as 4.3's
  * `couch_mgr:del_docs`). Failures of single entries are logged and skipped. Legacy rows (entries
  * embedded in the list doc itself, row id = L) are never deleted: that would delete the list.
- * Returns the rows that were deleted.
+ * Each chunk's deleted rows go to `onDeleted` (the list's own DELETE keeps none of them); returns
+ * how many were deleted.
  */
 export async function deleteAllEntries(
   req: CrossbarRequest,
   db: Db,
   listId: string,
-): Promise<EntryRow[]> {
-  const deleted: EntryRow[] = [];
+  onDeleted: (rows: EntryRow[]) => void = () => undefined,
+): Promise<number> {
+  let count = 0;
   const range = {
     dbClass: 'account',
     design: ENTRIES_DESIGN,
@@ -101,10 +103,10 @@ export async function deleteAllEntries(
       req.log.info({ doc_id: failure.id, error: failure.error }, 'list entry not deleted');
     }
     const failed = new Set(failures.map((failure) => failure.id));
-    deleted.push(
-      ...doomed.filter((row) => !failed.has(row.id)).map((row) => toEntryRow(listId, row)),
-    );
+    const deleted = doomed.filter((row) => !failed.has(row.id));
+    count += deleted.length;
+    onDeleted(deleted.map((row) => toEntryRow(listId, row)));
   }
-  req.log.info({ list_id: listId, count: deleted.length }, 'deleted list entries');
-  return deleted;
+  req.log.info({ list_id: listId, count }, 'deleted list entries');
+  return count;
 }

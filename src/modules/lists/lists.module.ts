@@ -30,7 +30,7 @@ import { etagMatches } from '../../core/etag';
 import { DEFAULT_PRODUCES } from '../../core/negotiation';
 import { parsePublicData } from '../../core/schema';
 import type { CrossbarModule, CrossbarRequest, Outcome, Reply, RouteSpec } from '../../core/types';
-import { deleteAllEntries, listEntries } from './entries';
+import { deleteAllEntries, listEntries, type EntryRow } from './entries';
 import { ListEntrySchema, ListSchema } from './lists.schema';
 import {
   deletePhoto,
@@ -153,7 +153,8 @@ async function validateEntries(req: CrossbarRequest, db: Db, listId: string): Pr
       return validateCreate(req, LIST_ENTRY, withListId(req.data, listId));
     case 'DELETE': {
       // A bulk action rather than one document's write: done here, answered as a reply.
-      const deleted = await deleteAllEntries(req, db, listId);
+      const deleted: EntryRow[] = [];
+      await deleteAllEntries(req, db, listId, (rows) => deleted.push(...rows));
       return { kind: 'reply', reply: { data: deleted } };
     }
     default:
