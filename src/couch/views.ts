@@ -246,9 +246,7 @@ export function pageOfRows(
     : 0;
   const wanted = page.pageSize === undefined ? Infinity : page.pageSize + 1;
   const kept = (from < 0 ? [] : rows.slice(from))
-    .filter((row) =>
-      filters.every((keep) => row.doc !== null && row.doc !== undefined && keep(row.doc)),
-    )
+    .filter((row) => isKept(row, filters))
     .slice(0, wanted);
   return toPage(kept, page, toItem);
 }

@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createThing,
   createThings,
+  inParallel,
   listingRevision,
   rawRequest,
   setupAccount,
@@ -235,14 +236,9 @@ describe('GET …/lists/{L}/entries?paginate=false with more entries than one an
   beforeAll(async () => {
     listId = await createList('big phone book');
     otherListId = await createList('another book');
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < ENTRIES) {
-        const n = (next += 1);
-        await createEntry(listId, { displayname: `Entry ${n}`, number: String(1_000_000 + n) });
-      }
-    };
-    await Promise.all(Array.from({ length: 10 }, worker));
+    await inParallel(ENTRIES, (n) =>
+      createEntry(listId, { displayname: `Entry ${n + 1}`, number: String(1_000_001 + n) }),
+    );
     await createEntry(otherListId, { displayname: 'Not in the big book', number: '42' });
   }, 120_000);
 
